@@ -1,0 +1,19 @@
+/**
+ * The one list of formats. Every route that serves formats (negotiation on /id/eprint/N,
+ * /cgi/export, bulk export, OAI-PMH metadata formats) reads it; adding a format is one
+ * module and one line here.
+ */
+import type { ExportFormat } from "./types.js";
+import { xmlFormat } from "./xml.js";
+
+export const FORMATS: readonly ExportFormat[] = [xmlFormat];
+
+const byId = new Map(FORMATS.map((f) => [f.id, f]));
+
+export function formatById(id: string): ExportFormat | undefined {
+  return byId.get(id);
+}
+
+export function oaiFormats(): ExportFormat[] {
+  return FORMATS.filter((f) => f.oai).sort((a, b) => a.oai!.prefix.localeCompare(b.oai!.prefix));
+}
