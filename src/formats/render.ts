@@ -59,6 +59,9 @@ export function collapseWhitespace(s: string): string {
   return s.replace(/\s+/g, " ");
 }
 
+/** Perl's truth test on a string, which make_name_string relies on: "" and "0" are false. */
+const perlTrue = (s: string): boolean => s !== "" && s !== "0";
+
 /**
  * EPrints::Utils::make_name_string: "Family Lineage, Honourific Given", or given first
  * when `familyLast`. With only one side present there is no comma.
@@ -66,8 +69,8 @@ export function collapseWhitespace(s: string): string {
 export function makeNameString(name: Partial<Name>, familyLast = false): string {
   const first = (name.honourific ? `${name.honourific} ` : "") + (name.given ?? "");
   let second = name.family ?? "";
-  if (name.lineage) second += (second ? " " : "") + name.lineage;
-  if (first && second) return familyLast ? `${first} ${second}` : `${second}, ${first}`;
+  if (name.lineage) second += (perlTrue(second) ? " " : "") + name.lineage;
+  if (perlTrue(first) && perlTrue(second)) return familyLast ? `${first} ${second}` : `${second}, ${first}`;
   return first + second;
 }
 
@@ -81,4 +84,16 @@ export function renderDate(value: string): string {
   if (month) out = `${MONTHS[Number(month) - 1]} ${out}`;
   if (day) out = `${Number(day)} ${out}`;
   return out;
+}
+
+/**
+ * EPrints::MetaField::Pagerange::split_range: a lone page number (no leading zero) is a
+ * first page; "a-b" splits at the hyphen, and with several hyphens at the middle one,
+ * so "A-1-A-9" gives "A-1" and "A-9". Anything else gives no pages.
+ */
+export function splitPageRange(range: string): [first?: string, last?: string] {
+  if (/^[1-9]\d*$/.test(range)) return [range];
+  const middle = Math.floor((range.split("-").length - 2) / 2);
+  const m = new RegExp(`^((?:[^-]+-){${Math.max(middle, 0)}}[^-]+)-(.+)$`).exec(range);
+  return m ? [m[1], m[2]] : [];
 }

@@ -4,9 +4,9 @@
  * serialises it:
  *
  * - `eprintsString`: EPrints::XML::to_string called as a function (single exports of
- *   MODS, METS, ContextObject, the OAI_* plugins). Attributes come before namespace
- *   declarations, empty elements are written `<x></x>`, and attribute values escape only
- *   `& < > "`.
+ *   MODS, METS, ContextObject, the OAI_* plugins, and page heads). Attributes come before
+ *   namespace declarations, empty elements are written `<x></x>` (HTML void elements
+ *   `<x />`), and attribute values escape only `& < > "`.
  * - `libxmlString`: libxml2's own serialiser (DIDL's single export, and every payload
  *   inside an OAI-PMH response). Namespace declarations come first, empty elements are
  *   written `<x/>`, and `format` indents as libxml2 does.
@@ -62,11 +62,15 @@ function nsAttr([prefix, uri]: readonly [string, string], esc: (s: string) => st
   return ` ${prefix ? `xmlns:${prefix}` : "xmlns"}="${esc(uri)}"`;
 }
 
+/** HTML void elements, which EPrints writes as `<x />` when they are empty (@EPrints::XML::COMPRESS_TAGS). */
+const COMPRESS_TAGS = new Set(["br", "hr", "img", "link", "input", "meta"]);
+
 export function eprintsString(node: XmlNode): string {
   if (typeof node === "string") return escapeText(node);
   let out = `<${node.name}`;
   for (const [k, v] of node.attrs) out += ` ${k}="${escapeAttrEPrints(v)}"`;
   for (const d of node.ns) out += nsAttr(d, escapeAttrEPrints);
+  if (node.children.length === 0 && COMPRESS_TAGS.has(node.name)) return `${out} />`;
   out += ">";
   for (const c of node.children) out += eprintsString(c);
   return `${out}</${node.name}>`;
