@@ -1,0 +1,68 @@
+/**
+ * buildApp: the Fastify application with every plugin and route registered. It does no I/O
+ * of its own (the services are built by the caller), so tests drive it with inject() and
+ * the OpenAPI script renders it without a database.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Services } from "./services.js";
+import { registerErrorHandling } from "./http/errors.js";
+import { eprintRoutes } from "./http/routes/eprints.js";
+import { accountRoutes } from "./http/routes/accounts.js";
+import { subjectRoutes } from "./http/routes/subjects.js";
+import { healthRoutes } from "./http/routes/health.js";
+
+export interface BuildOptions {
+  services: Services;
+  logger?: FastifyServerOptions["logger"];
+}
+
+export const API_VERSION = "0.1.0";
+
+export async function buildApp({ services, logger = false }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: 5 * 1024 * 1024,
+    // request ids in logs and problem documents; honour a proxy's id when it sends one
+    requestIdHeader: "x-request-id",
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addContentTypeParser(["application/merge-patch+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Vellum",
+        version: API_VERSION,
+        description: "An EPrints-compatible REST metadata API: records as EPrints 3 keeps them, exports as EPrints writes them.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }, {}],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  // set per request by the hook below (fastify wants a non-reference default)
+  app.decorateRequest("viewer", null as never);
+  app.addHook("onRequest", async (req) => {
+    req.viewer = await services.accounts.authenticate(req.headers.authorization);
+  });
+
+  const deps = { services };
+  healthRoutes(app, deps);
+  eprintRoutes(app, deps);
+  accountRoutes(app, deps);
+  subjectRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,83 @@
+/** One mapping from failures to application/problem+json (RFC 9457). */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { Problem, fieldPath, problems, type FieldProblem } from "../errors.js";
+
+export const PROBLEM_TYPE = "application/problem+json";
+
+export function sendProblem(reply: FastifyReply, req: FastifyRequest, p: Problem): FastifyReply {
+  for (const [k, v] of Object.entries(p.headers)) reply.header(k, v);
+  return reply
+    .status(p.status)
+    .type(PROBLEM_TYPE)
+    .send(
+      JSON.stringify({
+        type: `/problems/${p.slug}`,
+        title: p.title,
+        status: p.status,
+        ...(p.detail ? { detail: p.detail } : {}),
+        instance: req.url.length > 2048 ? req.url.slice(0, 2048) : req.url,
+        ...p.extra,
+      }),
+    );
+}
+
+/** Errors that mean the database is out of reach: the client should retry, not give up. */
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  const code = e?.code ?? "";
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004", "53300", "P1001", "P1002", "P1017"].includes(code)) return true;
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|terminating connection/i.test(e?.message ?? "")) return true;
+  return e?.cause ? isUnavailable(e.cause) : false;
+}
+
+export function toProblem(err: unknown): Problem | undefined {
+  if (err instanceof Problem) return err;
+  const e = err as FastifyError & { validation?: unknown; validationContext?: string };
+  if (hasZodFastifySchemaValidationErrors(e)) {
+    const where = e.validationContext;
+    const errors: FieldProblem[] = e.validation.map((v) => {
+      const path = v.instancePath.split("/").filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      if (v.keyword === "unrecognized_keys") {
+        const keys = (v.params as { keys?: string[] }).keys ?? [];
+        return { field: fieldPath([...path, ...keys.slice(0, 1)]), message: `unknown ${where === "body" ? "field" : "parameter"}${keys.length > 1 ? `s: ${keys.join(", ")}` : ""}` };
+      }
+      return { field: fieldPath(path), message: v.message ?? "invalid" };
+    });
+    return where === "querystring" || where === "params" || where === "headers"
+      ? new Problem(400, "invalid-parameter", "Invalid parameter", errors.map((x) => `${x.field}: ${x.message}`).join("; "), { errors })
+      : problems.invalid(errors);
+  }
+  switch (e?.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return problems.tooLarge(e.message);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return problems.unsupportedMediaType(e.message);
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return problems.invalid([{ field: "(body)", message: "the body is empty" }]);
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return problems.invalid([{ field: "(body)", message: `not valid JSON: ${e.message}` }]);
+  }
+  if (e instanceof SyntaxError && (e as { statusCode?: number }).statusCode === 400) {
+    return problems.invalid([{ field: "(body)", message: `not valid JSON: ${e.message}` }]);
+  }
+  if (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+    return new Problem(e.statusCode, "bad-request", "Bad Request", e.message);
+  }
+  if (isUnavailable(err)) return problems.unavailable("the database is unavailable; retry shortly");
+  return undefined;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, req, reply) => {
+    const p = toProblem(err);
+    if (p) {
+      if (p.status >= 500) req.log.warn({ err }, p.detail);
+      return sendProblem(reply, req, p);
+    }
+    req.log.error({ err }, "unhandled error");
+    return sendProblem(reply, req, new Problem(500, "internal", "Internal Server Error", `an unexpected error occurred; quote request id ${req.id}`));
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, new Problem(404, "not-found", "Not Found", `no route for ${req.method} ${req.url.split("?")[0]}`)));
+}

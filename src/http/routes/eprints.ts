@@ -1,0 +1,186 @@
+/** /api/eprints: the deposit and management API. Handlers validate, call the store, answer. */
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import { EPRINT_STATUSES, EPRINT_TYPES } from "../../records/fields.js";
+import { EPrintInputSchema, EPrintSchema, type EPrint } from "../../records/schema.js";
+import { etagOf } from "../../records/store.js";
+import { fromEprintsTime, httpDate } from "../../records/time.js";
+import type { Services } from "../../services.js";
+import { typed } from "../context.js";
+import { ProblemSchema } from "../schemas.js";
+
+const IdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+const Revisions = z.object({
+  items: z.array(z.object({ rev_number: z.number().int(), lastmod: z.string(), actor: z.number().int().nullable() })),
+});
+const ListQuery = z
+  .strictObject({
+    eprint_status: z.enum(EPRINT_STATUSES).optional(),
+    type: z.enum(EPRINT_TYPES).optional(),
+    userid: z.coerce.number().int().positive().optional(),
+    since: z
+      .string()
+      .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 date or date-time")
+      .optional()
+      .meta({ description: "only records modified at or after this time (ISO 8601)" }),
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
+    cursor: z.string().max(4096).optional().meta({ description: "the `next` value of the previous page" }),
+  })
+  .meta({ description: "Filters combine with AND." });
+const Page = z.object({ items: z.array(EPrintSchema), next: z.string().nullable(), total: z.number().int() }).meta({ id: "EPrintPage" });
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema };
+
+function withRecordHeaders(reply: FastifyReply, r: Pick<EPrint, "eprintid" | "rev_number" | "lastmod">): FastifyReply {
+  return reply.header("etag", etagOf(r)).header("last-modified", httpDate(fromEprintsTime(r.lastmod)));
+}
+
+export function eprintRoutes(app: FastifyInstance, { services }: { services: Services }): void {
+  const r = typed(app);
+  const store = services.eprints;
+
+  r.post(
+    "/api/eprints",
+    {
+      schema: {
+        tags: ["eprints"],
+        summary: "Deposit a new item (it starts in the depositor's inbox)",
+        body: EPrintInputSchema,
+        response: { 201: EPrintSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const record = await store.create(req.body, req.viewer);
+      return withRecordHeaders(reply.status(201).header("location", `/api/eprints/${record.eprintid}`), record).send(record);
+    },
+  );
+
+  r.get(
+    "/api/eprints",
+    {
+      schema: {
+        tags: ["eprints"],
+        summary: "List records, filtered, with cursor pagination",
+        querystring: ListQuery,
+        response: { 200: Page, 400: ProblemSchema },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return store.list(
+        { eprint_status: q.eprint_status, type: q.type, userid: q.userid, since: q.since ? new Date(q.since) : undefined, limit: q.limit, cursor: q.cursor },
+        req.viewer,
+      );
+    },
+  );
+
+  r.get(
+    "/api/eprints/:id",
+    {
+      schema: { tags: ["eprints"], summary: "One record", params: IdParams, response: { 200: EPrintSchema, 304: z.null(), ...errors } },
+    },
+    async (req, reply) => {
+      const id = req.params.id;
+      if (req.viewer.kind === "anonymous") {
+        // hot path: the public JSON was serialised at commit time
+        const hit = await store.publicJson(id);
+        if (hit && "json" in hit) {
+          const tag = `"${id}-${hit.rev_number}"`;
+          reply.header("etag", tag).header("last-modified", httpDate(hit.lastmod));
+          if (req.headers["if-none-match"] === tag) return reply.status(304).send(null);
+          // a string with a JSON content type is sent as it is, unserialised
+          return reply.type("application/json; charset=utf-8").send(hit.json as never);
+        }
+      }
+      const record = await store.get(id, req.viewer);
+      withRecordHeaders(reply, record);
+      if (req.headers["if-none-match"] === etagOf(record)) return reply.status(304).send(null);
+      return record;
+    },
+  );
+
+  r.put(
+    "/api/eprints/:id",
+    {
+      schema: {
+        tags: ["eprints"],
+        summary: "Replace an item's metadata (If-Match required)",
+        params: IdParams,
+        body: EPrintInputSchema,
+        response: { 200: EPrintSchema, ...errors, 409: ProblemSchema, 412: ProblemSchema, 428: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      const record = await store.replace(req.params.id, req.body, req.headers["if-match"], req.viewer);
+      return withRecordHeaders(reply, record).send(record);
+    },
+  );
+
+  r.patch(
+    "/api/eprints/:id",
+    {
+      schema: {
+        tags: ["eprints"],
+        summary: "Change some fields with a JSON merge patch (RFC 7396; null removes a field; If-Match required)",
+        params: IdParams,
+        body: z.record(z.string(), z.unknown()).meta({ description: "JSON merge patch over the record's metadata fields" }),
+        response: { 200: EPrintSchema, ...errors, 412: ProblemSchema, 428: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      const record = await store.patch(req.params.id, req.body, req.headers["if-match"], req.viewer);
+      return withRecordHeaders(reply, record).send(record);
+    },
+  );
+
+  r.delete(
+    "/api/eprints/:id",
+    {
+      schema: {
+        tags: ["eprints"],
+        summary: "Delete an item that was never public (inbox or buffer); archived items can only be retired",
+        params: IdParams,
+        response: { 204: z.null(), ...errors, 409: ProblemSchema, 412: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      await store.remove(req.params.id, req.headers["if-match"], req.viewer);
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.post(
+    "/api/eprints/:id/status",
+    {
+      schema: {
+        tags: ["eprints"],
+        summary: "Move an item through the workflow: deposit (inbox→buffer), accept (→archive), retire (→deletion), and back",
+        params: IdParams,
+        body: z.strictObject({ eprint_status: z.enum(EPRINT_STATUSES) }),
+        response: { 200: EPrintSchema, ...errors, 409: ProblemSchema, 412: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      const record = await store.move(req.params.id, req.body.eprint_status, req.headers["if-match"], req.viewer);
+      return withRecordHeaders(reply, record).send(record);
+    },
+  );
+
+  r.get(
+    "/api/eprints/:id/revisions",
+    { schema: { tags: ["eprints"], summary: "An item's revision history (owner and staff)", params: IdParams, response: { 200: Revisions, ...errors } } },
+    async (req) => ({ items: await store.revisions(req.params.id, req.viewer) }),
+  );
+
+  r.get(
+    "/api/eprints/:id/revisions/:n",
+    {
+      schema: {
+        tags: ["eprints"],
+        summary: "An item as it was at revision n",
+        params: IdParams.extend({ n: z.coerce.number().int().positive() }),
+        response: { 200: EPrintSchema, ...errors },
+      },
+    },
+    async (req) => store.revision(req.params.id, req.params.n, req.viewer),
+  );
+}
