@@ -17,20 +17,28 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// Timestamps without time zone hold UTC: read them as UTC, not local time.
-pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(`${v.replace(" ", "T")}Z`));
-// bigint counts and sequences fit in a double for any realistic repository
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+/**
+ * Type parsers for Vellum's own pools (not pg's global ones, which Prisma's adapter and
+ * other tools share): timestamps without time zone hold UTC, and bigint counts and change
+ * sequence numbers fit in a double for any realistic repository.
+ */
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === pg.types.builtins.TIMESTAMP) return (v: string) => new Date(`${v.replace(" ", "T")}Z`);
+    if (oid === pg.types.builtins.INT8) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+} as pg.CustomTypesConfig;
 
 export function openDatabase(url: string, opts: { poolSize?: number; replicaUrl?: string; onError?: (e: Error) => void } = {}): Database {
   const onError = opts.onError ?? (() => {});
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000, types });
   // An idle client can be terminated by the server (restart, shutdown): without a listener
   // pg would crash the process.
   pool.on("error", onError);
   let readPool = pool;
   if (opts.replicaUrl) {
-    readPool = new pg.Pool({ connectionString: opts.replicaUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    readPool = new pg.Pool({ connectionString: opts.replicaUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000, types });
     readPool.on("error", onError);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }) });
