@@ -5,8 +5,20 @@
  */
 import type { ExportFormat } from "./types.js";
 import { xmlFormat } from "./xml.js";
+import { risFormat } from "./ris.js";
+import { endnoteFormat } from "./endnote.js";
+import { referFormat } from "./refer.js";
+import { refworksFormat } from "./refworks.js";
+import { idsFormat } from "./ids.js";
 
-export const FORMATS: readonly ExportFormat[] = [xmlFormat];
+export const FORMATS: readonly ExportFormat[] = [
+  xmlFormat,
+  risFormat,
+  endnoteFormat,
+  referFormat,
+  refworksFormat,
+  idsFormat,
+];
 
 const byId = new Map(FORMATS.map((f) => [f.id, f]));
 
