@@ -5,6 +5,8 @@
  */
 import type { ExportFormat } from "./types.js";
 import { xmlFormat } from "./xml.js";
+import { jsonFormat } from "./json.js";
+import { csvFormat } from "./csv.js";
 import { risFormat } from "./ris.js";
 import { endnoteFormat } from "./endnote.js";
 import { referFormat } from "./refer.js";
@@ -13,6 +15,8 @@ import { idsFormat } from "./ids.js";
 
 export const FORMATS: readonly ExportFormat[] = [
   xmlFormat,
+  jsonFormat,
+  csvFormat,
   risFormat,
   endnoteFormat,
   referFormat,
