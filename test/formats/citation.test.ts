@@ -90,7 +90,13 @@ describe("every branch of the template, as plain text", () => {
   it.each([
     ["artefact", "Artefact"],
     ["exhibition", "Show/Exhibition"],
+    ["composition", "Composition"],
+    ["performance", "Performance"],
+    ["image", "Image"],
+    ["video", "Video"],
+    ["audio", "Audio"],
     ["dataset", "Dataset"],
+    ["experiment", "Experiment"],
     ["teaching_resource", "Teaching Resource"],
   ])("%s falls to the template's otherwise branch: the type name in brackets", (type, label) => {
     expect(citationText(make({ type, title: "Thing" }))).toBe(`  UNSPECIFIED   Thing.  [${label}]     `);
