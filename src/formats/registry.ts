@@ -5,6 +5,11 @@
  */
 import type { ExportFormat } from "./types.js";
 import { xmlFormat } from "./xml.js";
+import { textFormat } from "./text.js";
+import { htmlFormat } from "./html.js";
+import { dcFormat } from "./dc.js";
+import { simpleFormat } from "./simple.js";
+import { oaiDcFormat } from "./oai_dc.js";
 import { jsonFormat } from "./json.js";
 import { csvFormat } from "./csv.js";
 import { risFormat } from "./ris.js";
@@ -22,6 +27,11 @@ export const FORMATS: readonly ExportFormat[] = [
   referFormat,
   refworksFormat,
   idsFormat,
+  textFormat,
+  htmlFormat,
+  dcFormat,
+  simpleFormat,
+  oaiDcFormat,
 ];
 
 const byId = new Map(FORMATS.map((f) => [f.id, f]));
