@@ -14,25 +14,11 @@
  */
 import type { EPrint, Name } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
+import { ISPUBLISHED_LABELS, MONOGRAPH_TYPE_LABELS, abstractUrl, nameString, year } from "./bibliographic.js";
 import { isSet } from "./lexical.js";
 import { encodeBibtex, encodeBibtexUrl } from "./tex-encode.js";
 
-/** The English phrases EPrints uses here (`eprint_fieldopt_*`, `lib/utils:month_*`). */
-const ISPUBLISHED_LABELS: Readonly<Record<string, string>> = {
-  pub: "Published",
-  inpress: "In Press",
-  submitted: "Submitted",
-  unpub: "Unpublished",
-};
-const MONOGRAPH_TYPE_LABELS: Readonly<Record<string, string>> = {
-  technical_report: "Technical Report",
-  project_report: "Project Report",
-  documentation: "Documentation",
-  manual: "Manual",
-  working_paper: "Working Paper",
-  discussion_paper: "Discussion Paper",
-  other: "Other",
-};
+/** English month names (`lib/utils:month_01` to `month_12`). */
 const MONTHS = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
@@ -101,17 +87,6 @@ export function bibtexName(name: Name): string {
   return `${head}, ${tail}`;
 }
 
-/** Perl truthiness of a string. */
-const truthy = (s: string) => s !== "" && s !== "0";
-
-/** An editor as `Honourific Given Family Lineage` (EPrints::Utils::make_name_string, family last). */
-function givenFirstName(name: Name): string {
-  const first = (name.honourific ? `${name.honourific} ` : "") + (name.given ?? "");
-  let second = name.family ?? "";
-  if (name.lineage) second += (truthy(second) ? " " : "") + name.lineage;
-  return truthy(first) && truthy(second) ? `${first} ${second}` : first + second;
-}
-
 function entryType(r: EPrint): string {
   const byType: Partial<Record<EPrint["type"], string>> = {
     article: "article",
@@ -144,7 +119,8 @@ function convert(r: EPrint, ctx: FormatContext): Entry {
   if (isSet(r.creators)) additional.author = r.creators!.map((c) => bibtexName(c.name)).join(" and ");
   if (set(r.event_title)) bibtex.booktitle = r.event_title;
   if (set(r.book_title)) bibtex.booktitle = r.book_title;
-  if (isSet(r.editors)) bibtex.editor = r.editors!.map((e) => givenFirstName(e.name)).join(" and ");
+  // Editors are "Given Family", unprotected: EPrints' make_name_string, not the author form.
+  if (isSet(r.editors)) bibtex.editor = r.editors!.map((e) => nameString(e.name, true)).join(" and ");
   if (set(r.institution)) {
     // Decided on EPrints' final entry type: an unpublished manual gets `institution`, as in EPrints.
     if (type === "manual") bibtex.organization = r.institution;
@@ -155,7 +131,7 @@ function convert(r: EPrint, ctx: FormatContext): Entry {
   if (set(r.date)) {
     const month = /^\d{4}-(\d{2})/.exec(r.date)?.[1];
     if (month) bibtex.month = MONTHS[Number(month) - 1];
-    bibtex.year = r.date.slice(0, 4);
+    bibtex.year = year(r.date);
   }
   if (r.type === "monograph") {
     if (set(r.id_number)) bibtex.number = r.id_number;
@@ -172,7 +148,7 @@ function convert(r: EPrint, ctx: FormatContext): Entry {
   if (set(r.volume)) bibtex.volume = r.volume;
 
   if (set(r.abstract)) additional.abstract = r.abstract;
-  additional.url = r.official_url ?? `${ctx.repo.baseUrl}/id/eprint/${r.eprintid}/`;
+  additional.url = r.official_url ?? abstractUrl(r, ctx);
   if (set(r.keywords)) additional.keywords = r.keywords;
   if (set(r.issn)) additional.issn = r.issn;
   if (set(r.isbn)) additional.isbn = r.isbn;
@@ -188,7 +164,7 @@ function encodeAdditional(field: AdditionalField, value: string): string {
   return field === "author" ? encoded.replace(/\\\{(|,|and)\\\}/g, "{$1}") : encoded;
 }
 
-export function bibtexEntry(r: EPrint, ctx: FormatContext): string {
+function bibtexEntry(r: EPrint, ctx: FormatContext): string {
   const e = convert(r, ctx);
   const lines: string[] = [];
   for (const f of BIBTEX_GROUP) {

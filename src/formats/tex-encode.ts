@@ -1,18 +1,18 @@
 /**
  * BibTeX escaping as EPrints gets it from the CPAN module TeX::Encode::BibTeX
  * (REFERENCE.md §3.5): reserved characters are escaped, characters in the TeX map become
- * braced TeX, runs of plain ASCII are copied. The map is built here as data.
+ * braced TeX, runs of plain ASCII are copied. The map is built here as data and follows
+ * TeX::Encode 2.010 (the current CPAN release, and Debian's libtex-encode-perl), except:
  *
- * Choices, documented because TeX::Encode differs between versions:
- * - Letter-named accents are written with a space, `{\v c}`, `{\k a}`, `{\H o}` (TeX::Encode
- *   1.x, the copy EPrints 3.3 bundled). CPAN 2.x writes `{\vc}`, which TeX reads as the
- *   undefined macro `\vc`; neither biber nor bibtex-parser can decode it.
+ * - Letter-named accents are written with a space, `{\v c}`, `{\k a}`, `{\H o}`, as
+ *   TeX::Encode 1.x (bundled with EPrints 3.3) did. 2.x writes `{\vc}`, which TeX reads as
+ *   the undefined macro `\vc`; neither biber nor bibtex-parser can decode it.
  * - Only LaTeX's standard text accents are used. TeX::Encode also writes `\h`, `\C`, `\f`,
  *   `\D`, `\T`, `\V` (hook above, double grave, ...), which LaTeX does not define; Vellum
- *   writes those letters as raw UTF-8 (Vietnamese ả, ẻ, ...).
- * - Å and å are `{\r A}`, `{\r a}`: TeX::Encode's accent table overrides its `\AA` entry.
- * - Ħ ħ Ŧ ŧ Ŀ ŀ (letters with a stroke or middle dot, not an accent) are written raw;
- *   TeX::Encode writes them as macron and dot-above accents, which are other letters.
+ *   writes those letters as raw UTF-8 (Vietnamese ả, ẻ, ...). Ħ ħ Ŧ ŧ Ŀ ŀ (a stroke or a
+ *   middle dot, not an accent) are raw too: TeX::Encode writes them as other letters.
+ * - Cyrillic is written raw. 2.010 writes T2A macros (`{\CYRD}{\cyro}...`), which neither
+ *   biber nor bibtex-parser reads back.
  *
  * Divergence from EPrints (the issue this module exists for): where TeX::Encode has no
  * mapping it writes `?`, losing the character (CJK, accented Greek, emoji, Vietnamese
@@ -79,17 +79,20 @@ const SYMBOLS: Readonly<Record<string, string>> = {
   "§": "\\S",
   "©": "\\copyright",
   "¶": "\\P",
+  Å: "\\AA",
   Æ: "\\AE",
   Ð: "\\DH",
   Ø: "\\O",
   Þ: "\\TH",
   ß: "\\ss",
+  å: "\\aa",
   æ: "\\ae",
   ð: "\\dh",
   ø: "\\o",
   þ: "\\th",
   Đ: "\\DJ",
   đ: "\\dj",
+  ı: "\\i",
   Ĳ: "\\IJ",
   ĳ: "\\ij",
   Ł: "\\L",
@@ -174,7 +177,7 @@ function buildCharMap(): Map<string, string> {
 export const CHAR_MAP: ReadonlyMap<string, string> = buildCharMap();
 
 /** Copied as a run: ASCII letters, digits, some punctuation, and whitespace as Perl's `\s` sees it. */
-const RUN_CHAR = /[A-Za-z0-9.,:;'"()=\-/[\]*+\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+const RUN_CHAR = /[A-Za-z0-9.,:;'"()=\-/[\]*+!\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 const MARK = /^\p{M}$/u;
 const GREEK_LETTER = /^(?=\p{Script=Greek})\p{L}$/u;
 
