@@ -9,7 +9,7 @@
  */
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
-import { typeLabel } from "./render.js";
+import { EPRINT_TYPE_NAMES } from "./phrases.js";
 import { el, eprintsString, escapeText, textEl, type XmlElement } from "./xml-tree.js";
 
 export const MODS_NS = "http://www.loc.gov/mods/v3";
@@ -45,7 +45,7 @@ export function modsChildren(r: EPrint, ctx: FormatContext): XmlElement[] {
   }
   const pub = publisher(r);
   if (pub !== undefined) out.push(el("mods:originInfo", [], [textEl("mods:publisher", pub)]));
-  out.push(textEl("mods:genre", typeLabel(r.type)));
+  out.push(textEl("mods:genre", EPRINT_TYPE_NAMES[r.type]));
   return out;
 }
 

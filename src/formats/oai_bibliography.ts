@@ -11,11 +11,9 @@
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat } from "./types.js";
 import { XSI_NS } from "./mods.js";
+import { DC_NS, OAI_DC_NS, OAI_DC_SCHEMA } from "./oai_dc.js";
 import { el, eprintsString, libxmlString, textEl, type XmlNode } from "./xml-tree.js";
 
-export const OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/";
-export const OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd";
-export const DC_NS = "http://purl.org/dc/elements/1.1/";
 
 /** Perl's split on blank lines: a leading empty piece is kept, trailing empty ones are dropped. */
 export function references(text: string | undefined): string[] {

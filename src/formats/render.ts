@@ -1,38 +1,31 @@
 /**
- * How EPrints renders field values as text (English phrases, pub flavour): what
- * `render_value` followed by `tree_to_utf8` gives for the fields the bibliographic
- * exports use. Labels are from lib/lang/en/phrases/system.xml.
+ * How EPrints renders field values as text where the labels in phrases.ts are not enough:
+ * type names with EPrints' fallback, names in either order (make_name_string), dates in
+ * words (render_date) and page ranges split into first and last page (split_range).
  */
 import type { Name } from "../records/schema.js";
+import { EPRINT_TYPE_NAMES } from "./phrases.js";
 
-export const TYPE_LABELS: Readonly<Record<string, string>> = {
-  article: "Article",
-  book_section: "Book Section",
-  monograph: "Monograph",
-  conference_item: "Conference or Workshop Item",
-  book: "Book",
-  thesis: "Thesis",
-  patent: "Patent",
-  artefact: "Artefact",
-  exhibition: "Show/Exhibition",
-  composition: "Composition",
-  performance: "Performance",
-  image: "Image",
-  video: "Video",
-  audio: "Audio",
-  dataset: "Dataset",
-  experiment: "Experiment",
-  teaching_resource: "Teaching Resource",
-  other: "Other",
-};
+/** The `eprint_typename_<type>` phrase; EPrints shows a missing phrase as `[id]`. */
+export function typeLabel(type: string): string {
+  return EPRINT_TYPE_NAMES[type as keyof typeof EPRINT_TYPE_NAMES] ?? `[eprint_typename_${type}]`;
+}
 
-export const THESIS_TYPE_LABELS: Readonly<Record<string, string>> = {
-  diploma: "Diploma",
-  masters: "Masters",
-  doctoral: "Doctoral",
-  postdoctoral: "Post-Doctoral",
-  other: "Other",
-};
+/** Perl's truth test on a string, which make_name_string relies on: "" and "0" are false. */
+const perlTrue = (s: string): boolean => s !== "" && s !== "0";
+
+/**
+ * EPrints::Utils::make_name_string: "Family Lineage, Honourific Given", or given first
+ * ("Honourific Given Family Lineage") when `familyLast`. With only one side present there
+ * is no comma.
+ */
+export function makeNameString(name: Partial<Name>, familyLast = false): string {
+  const first = (name.honourific ? `${name.honourific} ` : "") + (name.given ?? "");
+  let second = name.family ?? "";
+  if (name.lineage) second += (perlTrue(second) ? " " : "") + name.lineage;
+  if (perlTrue(first) && perlTrue(second)) return familyLast ? `${first} ${second}` : `${second}, ${first}`;
+  return first + second;
+}
 
 export const MONTHS = [
   "January",
@@ -48,31 +41,6 @@ export const MONTHS = [
   "November",
   "December",
 ] as const;
-
-/** The `eprint_typename_<type>` phrase; EPrints shows a missing phrase as `[id]`. */
-export function typeLabel(type: string): string {
-  return TYPE_LABELS[type] ?? `[eprint_typename_${type}]`;
-}
-
-/** tree_to_utf8 on a text node: every run of whitespace becomes one space. */
-export function collapseWhitespace(s: string): string {
-  return s.replace(/\s+/g, " ");
-}
-
-/** Perl's truth test on a string, which make_name_string relies on: "" and "0" are false. */
-const perlTrue = (s: string): boolean => s !== "" && s !== "0";
-
-/**
- * EPrints::Utils::make_name_string: "Family Lineage, Honourific Given", or given first
- * when `familyLast`. With only one side present there is no comma.
- */
-export function makeNameString(name: Partial<Name>, familyLast = false): string {
-  const first = (name.honourific ? `${name.honourific} ` : "") + (name.given ?? "");
-  let second = name.family ?? "";
-  if (name.lineage) second += (perlTrue(second) ? " " : "") + name.lineage;
-  if (perlTrue(first) && perlTrue(second)) return familyLast ? `${first} ${second}` : `${second}, ${first}`;
-  return first + second;
-}
 
 /**
  * The long form of a date field (EPrints::Time::render_date): "2019", "July 2019",

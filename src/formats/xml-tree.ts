@@ -14,6 +14,7 @@
  * Characters XML 1.0 forbids become U+FFFD in both paths. EPrints does that only in its
  * OAI path; Vellum does it everywhere so every export stays well-formed.
  */
+import { escapeAttribute, escapeText as libxmlEscapeText, replaceInvalidXmlChars } from "./libxml.js";
 
 export interface XmlElement {
   name: string;
@@ -39,23 +40,19 @@ export function textEl(name: string, text: string, attrs: readonly (readonly [st
   return el(name, attrs, [text]);
 }
 
-// XML 1.0 Char excludes C0 controls but tab, CR and LF, and U+FFFE/U+FFFF. EPrints'
-// OAI path also replaces C1 controls (U+007F-U+009F); the same set is used here.
-const INVALID = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]/g;
-
+/** A text node's content, with forbidden characters replaced first. */
 export function escapeText(s: string): string {
-  return s
-    .replace(INVALID, "\ufffd")
-    .replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;"));
+  return libxmlEscapeText(replaceInvalidXmlChars(s));
 }
 
 function escapeAttrEPrints(s: string): string {
-  return s.replace(INVALID, "\ufffd").replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"));
+  return escapeAttribute(replaceInvalidXmlChars(s));
 }
 
+/** libxml2 also writes tab, CR and LF in attribute values as character references. */
 const LIBXML_ATTR: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;" };
 function escapeAttrLibxml(s: string): string {
-  return s.replace(INVALID, "\ufffd").replace(/[&<>"\n\r\t]/g, (c) => LIBXML_ATTR[c]!);
+  return replaceInvalidXmlChars(s).replace(/[&<>"\n\r\t]/g, (c) => LIBXML_ATTR[c]!);
 }
 
 function nsAttr([prefix, uri]: readonly [string, string], esc: (s: string) => string): string {
