@@ -55,9 +55,8 @@ export async function* readEp3Xml(chunks: AsyncIterable<string | Buffer>): Async
   };
   parser.onerror = (e) => {
     fail(`malformed XML: ${e.message.split("\n")[0]}`);
-    // sax keeps going after an error unless told otherwise; stop processing this document
+    // clear it so sax does not throw from write(); every handler ignores input after a failure
     (parser as unknown as { error: Error | null }).error = null;
-    parser.close();
   };
   parser.ondoctype = () => fail("DTDs are not accepted in EP3 XML (no entity declarations, no external entities)");
   parser.onopentag = (tag) => {
@@ -109,12 +108,13 @@ export async function* readEp3Xml(chunks: AsyncIterable<string | Buffer>): Async
 
   for await (const chunk of chunks) {
     parser.write(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
-    if (failure) throw failure;
+    // records that closed before a fault are still handed on
     while (ready.length) yield ready.shift()!;
+    if (failure) throw failure;
   }
   parser.close();
-  if (failure) throw failure;
   while (ready.length) yield ready.shift()!;
+  if (failure) throw failure;
   if (rootKind === undefined) throw new XmlInputError("empty document: expected <eprints>, <subjects> or <users>");
 }
 

@@ -1,0 +1,70 @@
+/** POST /api/import: EP3 XML or BibTeX in, a report of what was created out. */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { problems } from "../../errors.js";
+import { Importer } from "../../imports/import.js";
+import type { Services } from "../../services.js";
+import { typed } from "../context.js";
+import { ProblemSchema } from "../schemas.js";
+
+const XML_TYPES = ["application/vnd.eprints.data+xml", "application/xml", "text/xml"];
+const BIBTEX_TYPES = ["application/x-bibtex", "text/x-bibtex", "application/x-eprints-export-bibtex"];
+/** Imports stream, so their size limit is a ceiling on disk and time, not on memory. */
+const MAX_IMPORT_BYTES = 2 * 1024 ** 3;
+const MAX_BIBTEX_BYTES = 64 * 1024 ** 2;
+
+const Problems = z.array(
+  z.object({ position: z.number().int(), line: z.number().int().optional(), eprintid: z.number().int().optional(), errors: z.array(z.object({ field: z.string(), message: z.string() })) }),
+);
+const ImportReportSchema = z
+  .object({
+    kind: z.enum(["eprints", "subjects", "users"]),
+    created: z.array(z.number().int()),
+    imported: z.array(z.union([z.string(), z.number()])),
+    failed: Problems,
+    warnings: Problems,
+    aborted: z.object({ position: z.number().int(), line: z.number().int().optional(), message: z.string() }).optional(),
+  })
+  .meta({ id: "ImportReport" });
+
+async function* limited(stream: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of stream) {
+    seen += chunk.length;
+    if (seen > max) throw problems.tooLarge(`an import may be at most ${max} bytes`);
+    yield chunk;
+  }
+}
+
+export function importRoutes(app: FastifyInstance, { services }: { services: Services }): void {
+  const importer = new Importer(services);
+  app.register(async (scope) => {
+    // hand the raw body to the importer: it reads it as a stream
+    scope.addContentTypeParser([...XML_TYPES, ...BIBTEX_TYPES], { bodyLimit: MAX_IMPORT_BYTES }, (_req, payload, done) => done(null, payload));
+    typed(scope).post(
+      "/api/import",
+      {
+        bodyLimit: MAX_IMPORT_BYTES,
+        schema: {
+          tags: ["import"],
+          summary: "Import EP3 XML (eprints, subjects or users) or BibTeX. Depositors' imports become inbox items; admins may pass preserve=ids to keep ids, dates and statuses",
+          querystring: z.strictObject({ preserve: z.enum(["ids"]).optional() }),
+          response: { 200: ImportReportSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
+        },
+      },
+      async (req) => {
+        const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+        const body = req.body as AsyncIterable<Buffer>;
+        const opts = { viewer: req.viewer, preserveIds: req.query.preserve === "ids" };
+        if (req.viewer.kind === "anonymous") throw problems.unauthorized();
+        if (BIBTEX_TYPES.includes(type)) {
+          const parts: Buffer[] = [];
+          for await (const chunk of limited(body, MAX_BIBTEX_BYTES)) parts.push(chunk);
+          return importer.importBibtex(Buffer.concat(parts).toString("utf8"), opts);
+        }
+        if (XML_TYPES.includes(type)) return importer.importEp3Xml(limited(body, MAX_IMPORT_BYTES), opts);
+        throw problems.unsupportedMediaType(`send ${XML_TYPES[0]} or ${BIBTEX_TYPES[0]}`);
+      },
+    );
+  });
+}
