@@ -33,6 +33,8 @@ import type { FormatContext } from "./types.js";
 import { creatorIdsPublic } from "./creator-ids.js";
 import { briefCitationNodes } from "./brief-citation.js";
 import { escapeText } from "./xml-tree.js";
+import { abstractPageUrl } from "./eprint-urls.js";
+import { parseDoi } from "./eprints-doi.js";
 
 export interface Triple {
   subject: string;
@@ -109,41 +111,7 @@ export function uriEscape(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export const eprintUri = (r: EPrint, ctx: FormatContext) => `${ctx.repo.baseUrl}/id/eprint/${r.eprintid}`;
-/** The abstract page (EPrints' `$eprint->url` with the pub flavour's long URLs). */
-export const eprintUrl = (r: EPrint, ctx: FormatContext) => `${ctx.repo.baseUrl}/id/eprint/${r.eprintid}/`;
-
-/**
- * EPrints::DOI->parse: the registrant code and suffix, or undefined. Percent-escapes in the
- * URL forms are decoded as UTF-8.
- */
-function parseDoi(value: string): { reg: string; dss: string } | undefined {
-  let doi = value;
-  const proxy = /^https?:\/\/(?:(?:dx\.)?doi\.org|doi\.acm\.org|doi\.ieeecomputersociety\.org)\/+(?:doi:)?/i;
-  if (proxy.test(doi)) doi = unescapePercent(doi.replace(proxy, ""));
-  else if (/^info:doi\//i.test(doi)) doi = unescapePercent(doi.slice(9));
-  else {
-    doi = doi.replace(/^doi:/i, "");
-    if (/^10.[^/]+%2F/i.test(doi)) doi = unescapePercent(doi);
-  }
-  const m = DOI_SYNTAX.exec(doi);
-  return m ? { reg: m[1]!, dss: m[2]! } : undefined;
-}
-
-/**
- * ANSI/NISO Z39.84 as EPrints reads it: the suffix runs up to the first character that is
- * not "graphic" (Perl's \p{Graph}: not white space, control, surrogate or unassigned).
- */
-const GRAPH = "[^\\s\\p{Cc}\\p{Cs}\\p{Cn}]";
-const DOI_SYNTAX = new RegExp(`^10\\.([^/]+)/(${GRAPH}(?:[^/]${GRAPH}*)?)`, "u");
-
-function unescapePercent(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-  }
-}
+const eprintUri = (r: EPrint, ctx: FormatContext) => `${ctx.repo.baseUrl}/id/eprint/${r.eprintid}`;
 
 /** `$c->{rdf}->{org_uri}` */
 const orgUri = (name: string) => `epid:org/ext-${md5(`eprintsrdf/${name}`)}`;
@@ -317,7 +285,7 @@ export function eprintTriples(r: EPrint, ctx: FormatContext): Triple[] {
   add(me, "dct:isPartOf", `<${base}/id/repository>`);
 
   // rdf_triples_formats.pl: the abstract page
-  const page = `<${eprintUrl(r, ctx)}>`;
+  const page = `<${abstractPageUrl(r, ctx)}>`;
   add(me, "rdfs:seeAlso", page);
   // The citation goes in as EPrints::XML::to_string wrote it, XML escapes and all.
   add(page, "dc:title", `HTML Summary of #${r.eprintid} ${briefCitationNodes(r).map(escapeText).join("")}`, "literal");

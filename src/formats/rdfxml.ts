@@ -11,26 +11,24 @@
  * again by libxml2, so entities are expanded, empty elements become `<x/>` and attributes
  * are escaped libxml2's way, with `rdf` declared first and `xsi` last.
  *
- * Divergences, documented: characters XML 1.0 forbids become U+FFFD (EPrints writes them
- * and the document is not well-formed); a carriage return is written `&#13;` (EPrints
- * writes it raw, and XML parsers drop it); a literal with a full-URI predicate closes with
- * `</nsx:name>` (EPrints closes it with the URI, which is not XML).
+ * Divergences, documented: characters XML 1.0 forbids or discourages become U+FFFD
+ * (EPrints writes them and the document is not well-formed); a carriage return is written
+ * `&#13;` (EPrints writes it raw, and XML parsers drop it); a literal with a full-URI
+ * predicate closes with `</nsx:name>` (EPrints closes it with the URI, which is not XML).
  */
 import type { ExportFormat, FormatContext } from "./types.js";
+import { replaceInvalidXmlChars } from "./libxml.js";
+import { escapeText } from "./xml-tree.js";
 import { boilerplateTriples, describe, eprintTriples, rdfNamespaces, singleRecordGraph, type Triple } from "./rdf-graph.js";
 
 const RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
-const INVALID_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g;
-
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;" };
 /** RDFXML.pm's escaping, used in text and attributes alike, plus CR, which a parser would otherwise drop. */
-const esc = (s: string) => s.replace(INVALID_XML, "\ufffd").replace(/[&<>"\r]/g, (c) => ESC[c]!);
-/** libxml2's escaping of a text node and of an attribute value. */
-const libxmlText = (s: string) =>
-  s.replace(INVALID_XML, "\ufffd").replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;"));
+const esc = (s: string) => replaceInvalidXmlChars(s).replace(/[&<>"\r]/g, (c) => ESC[c]!);
 const LIBXML_ATTR: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;" };
-const libxmlAttr = (s: string) => s.replace(INVALID_XML, "\ufffd").replace(/[&<>"\n\r\t]/g, (c) => LIBXML_ATTR[c]!);
+/** An attribute value as libxml2 writes it. */
+const libxmlAttr = (s: string) => replaceInvalidXmlChars(s).replace(/[&<>"\n\r\t]/g, (c) => LIBXML_ATTR[c]!);
 
 type Mode = "export" | "oai";
 
@@ -56,7 +54,7 @@ function predicateElement(p: string, ns: ReadonlyMap<string, string>, mode: Mode
 
 export function rdfDescriptions(triples: readonly Triple[], ctx: FormatContext, mode: Mode = "export"): string {
   const ns = new Map(rdfNamespaces(ctx));
-  const text = mode === "export" ? esc : libxmlText;
+  const text = mode === "export" ? esc : escapeText;
   const close = mode === "export" ? " />" : "/>";
   const out: string[] = [];
   for (const { subject, properties } of describe(triples)) {
