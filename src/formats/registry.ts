@@ -5,6 +5,7 @@
  */
 import type { ExportFormat } from "./types.js";
 import { xmlFormat } from "./xml.js";
+import { bibtexFormat } from "./bibtex.js";
 import { textFormat } from "./text.js";
 import { htmlFormat } from "./html.js";
 import { dcFormat } from "./dc.js";
@@ -22,6 +23,7 @@ export const FORMATS: readonly ExportFormat[] = [
   xmlFormat,
   jsonFormat,
   csvFormat,
+  bibtexFormat,
   risFormat,
   endnoteFormat,
   referFormat,

@@ -25,13 +25,16 @@ const TYPES: Record<string, Record<string, unknown>> = {
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
+/** The parser decodes TeX accents to base letter + combining mark: store composed (NFC) text. */
+const nfc = (s: string | undefined) => s?.normalize("NFC");
+
 function person(c: Creator): { name: Record<string, string> } | undefined {
-  if (c.name) return { name: { family: c.name } };
-  const family = [c.prefix, c.lastName].filter(Boolean).join(" ").trim();
+  if (c.name) return { name: { family: nfc(c.name)! } };
+  const family = nfc([c.prefix, c.lastName].filter(Boolean).join(" ").trim());
   const name: Record<string, string> = {};
   if (family) name.family = family;
-  if (c.firstName) name.given = c.firstName;
-  if (c.suffix) name.lineage = c.suffix;
+  if (c.firstName) name.given = nfc(c.firstName)!;
+  if (c.suffix) name.lineage = nfc(c.suffix)!;
   return Object.keys(name).length ? { name } : undefined;
 }
 
@@ -54,8 +57,8 @@ export function bibtexToInputs(text: string): BibtexCandidate[] {
   const out: BibtexCandidate[] = [];
   lib.entries.forEach((e, i) => {
     const f = e.fields as Record<string, unknown>;
-    const str = (k: string) => (typeof f[k] === "string" && (f[k] as string).trim() ? (f[k] as string).trim() : undefined);
-    const list = (k: string) => (Array.isArray(f[k]) ? (f[k] as string[]) : str(k) ? [str(k)!] : []);
+    const str = (k: string) => (typeof f[k] === "string" && (f[k] as string).trim() ? nfc((f[k] as string).trim()) : undefined);
+    const list = (k: string) => (Array.isArray(f[k]) ? (f[k] as string[]).map((v) => nfc(v)!) : str(k) ? [str(k)!] : []);
     const mapped = TYPES[e.type.toLowerCase()];
     const data: Record<string, unknown> = { ...(mapped ?? { type: "other" }) };
     const issues: FieldProblem[] = [];
