@@ -12,10 +12,9 @@
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
 import { DC_NS, OAI_DC_NS, OAI_DC_SCHEMA } from "./oai_dc.js";
-import { XSI_NS } from "./mods.js";
 import { indentedDc } from "./oai_bibliography.js";
 import { referent, type OpenUrlFormat, type Referent } from "./openurl.js";
-import { el, eprintsString, textEl, type XmlElement } from "./xml-tree.js";
+import { XSI_NS, el, eprintsString, textEl, type XmlElement } from "./xml-tree.js";
 
 const CTX_NS = "info:ofi/fmt:xml:xsd:ctx";
 const CTX_SCHEMA_LOCATION = `${CTX_NS} http://www.openurl.info/registry/docs/info:ofi/fmt:xml:xsd:ctx`;
@@ -41,7 +40,12 @@ export function referentMetadata(ref: Referent, standalone = false): XmlElement 
       ["dc", DC_NS],
     ];
     // Alone, the order is oai_dc's own; in a context object EPrints writes xsi first.
-    return el("oai_dc:dc", [["xsi:schemaLocation", `${OAI_DC_NS} ${OAI_DC_SCHEMA}`]], indentedDc(ref.dc), standalone ? [...ns, ["xsi", XSI_NS]] : [["xsi", XSI_NS], ...ns]);
+    return el(
+      "oai_dc:dc",
+      [["xsi:schemaLocation", `${OAI_DC_NS} ${OAI_DC_SCHEMA}`]],
+      indentedDc(ref.dc),
+      standalone ? [...ns, ["xsi", XSI_NS]] : [["xsi", XSI_NS], ...ns],
+    );
   }
   const p = PREFIX[ref.format];
   const ns = FORMAT_NS[ref.format];

@@ -12,10 +12,9 @@ import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
 import { dublinCore } from "./dublin-core.js";
 import { abstractPageUrl } from "./eprint-urls.js";
-import { XSI_NS } from "./mods.js";
 import { DC_NS, OAI_DC_NS, OAI_DC_SCHEMA } from "./oai_dc.js";
 import { indentedDc } from "./oai_bibliography.js";
-import { el, libxmlString, textEl, type XmlElement, type XmlNode } from "./xml-tree.js";
+import { XSI_NS, el, libxmlString, textEl, type XmlElement, type XmlNode } from "./xml-tree.js";
 
 export const DIDL_NS = "urn:mpeg:mpeg21:2002:02-DIDL-NS";
 export const DIDL_SCHEMA = "http://standards.iso.org/ittf/PubliclyAvailableStandards/MPEG-21_schema_files/did/didl.xsd";

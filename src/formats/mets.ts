@@ -8,8 +8,8 @@
  */
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
-import { MODS_NS, MODS_SCHEMA, XSI_NS, modsChildren } from "./mods.js";
-import { el, eprintsString, libxmlString, textEl, type XmlElement, type XmlNode } from "./xml-tree.js";
+import { MODS_NS, MODS_SCHEMA, modsChildren } from "./mods.js";
+import { XSI_NS, el, eprintsString, libxmlString, textEl, type XmlElement, type XmlNode } from "./xml-tree.js";
 
 export const METS_NS = "http://www.loc.gov/METS/";
 export const METS_SCHEMA = "http://www.loc.gov/standards/mets/mets.xsd";

@@ -10,11 +10,10 @@
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
 import { EPRINT_TYPE_NAMES } from "./phrases.js";
-import { el, eprintsString, escapeText, textEl, type XmlElement } from "./xml-tree.js";
+import { XSI_NS, el, eprintsString, escapeText, textEl, type XmlElement } from "./xml-tree.js";
 
 export const MODS_NS = "http://www.loc.gov/mods/v3";
 export const MODS_SCHEMA = "http://www.loc.gov/standards/mods/v3/mods-3-3.xsd";
-export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
 
 /** The publisher MODS reports: for a thesis the awarding institution (and department). */
 function publisher(r: EPrint): string | undefined {

@@ -10,9 +10,8 @@
  */
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat } from "./types.js";
-import { XSI_NS } from "./mods.js";
 import { DC_NS, OAI_DC_NS, OAI_DC_SCHEMA } from "./oai_dc.js";
-import { el, eprintsString, libxmlString, textEl, type XmlNode } from "./xml-tree.js";
+import { XSI_NS, el, eprintsString, libxmlString, textEl, type XmlNode } from "./xml-tree.js";
 
 
 /** Perl's split on blank lines: a leading empty piece is kept, trailing empty ones are dropped. */

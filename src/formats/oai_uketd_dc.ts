@@ -11,13 +11,12 @@
  */
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
-import { XSI_NS } from "./mods.js";
 import { DC_NS } from "./oai_dc.js";
 import { abstractPageUrl } from "./eprint-urls.js";
 import { doiString, parseDoi } from "./eprints-doi.js";
 import { nameString, treeToUtf8 } from "./citation.js";
 import { EPRINT_TYPE_NAMES } from "./phrases.js";
-import { el, eprintsString, escapeText, libxmlString, textEl, type XmlNode } from "./xml-tree.js";
+import { XSI_NS, el, eprintsString, escapeText, libxmlString, textEl, type XmlNode } from "./xml-tree.js";
 
 export const UKETD_DC_NS = "http://naca.central.cranfield.ac.uk/ethos-oai/2.0/";
 export const UKETD_DC_SCHEMA = "http://naca.central.cranfield.ac.uk/ethos-oai/2.0/uketd_dc.xsd";

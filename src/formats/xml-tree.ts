@@ -16,6 +16,8 @@
  */
 import { escapeAttribute, escapeText as libxmlEscapeText, replaceInvalidXmlChars } from "./libxml.js";
 
+export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
+
 export interface XmlElement {
   name: string;
   /** Namespace declarations in output order; prefix "" is the default namespace. */
