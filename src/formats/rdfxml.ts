@@ -18,11 +18,10 @@
  */
 import type { ExportFormat, FormatContext } from "./types.js";
 import { replaceInvalidXmlChars } from "./libxml.js";
-import { escapeText } from "./xml-tree.js";
+import { XSI_NS, escapeText } from "./xml-tree.js";
 import { boilerplateTriples, describe, eprintTriples, rdfNamespaces, singleRecordGraph, type Triple } from "./rdf-graph.js";
 
 const RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;" };
 /** RDFXML.pm's escaping, used in text and attributes alike, plus CR, which a parser would otherwise drop. */
 const esc = (s: string) => replaceInvalidXmlChars(s).replace(/[&<>"\r]/g, (c) => ESC[c]!);
