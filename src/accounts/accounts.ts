@@ -21,7 +21,7 @@ export const UserInputSchema = z
     dept: z.string().min(1).max(255).optional(),
     org: z.string().min(1).max(255).optional(),
   })
-  .meta({ id: "UserInput" });
+  .meta({ id: "NewUser" });
 export type UserInput = z.input<typeof UserInputSchema>;
 
 export const UserSchema = z

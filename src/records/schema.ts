@@ -201,7 +201,7 @@ export const EPrintInputSchema = z
   .superRefine((r, ctx) => {
     for (const i of identifierIssues(r)) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
   })
-  .meta({ id: "EPrintInput" });
+  .meta({ id: "EPrintMetadata" });
 export type EPrintInput = z.infer<typeof EPrintInputSchema>;
 
 export type EPrintStatus = (typeof EPRINT_STATUSES)[number];
