@@ -5,6 +5,11 @@
  */
 import type { ExportFormat } from "./types.js";
 import { xmlFormat } from "./xml.js";
+import { rdfxmlFormat } from "./rdfxml.js";
+import { rdfn3Format } from "./rdfn3.js";
+import { rdfntFormat } from "./rdfnt.js";
+import { atomFormat } from "./atom.js";
+import { rss2Format } from "./rss2.js";
 import { bibtexFormat } from "./bibtex.js";
 import { textFormat } from "./text.js";
 import { htmlFormat } from "./html.js";
@@ -34,6 +39,11 @@ export const FORMATS: readonly ExportFormat[] = [
   dcFormat,
   simpleFormat,
   oaiDcFormat,
+  rdfxmlFormat,
+  rdfn3Format,
+  rdfntFormat,
+  atomFormat,
+  rss2Format,
 ];
 
 const byId = new Map(FORMATS.map((f) => [f.id, f]));
