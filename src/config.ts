@@ -30,6 +30,8 @@ const ConfigSchema = z.object({
   VELLUM_ADMIN_TOKEN: z.string().min(16, "VELLUM_ADMIN_TOKEN must be at least 16 characters").optional(),
   /** Show ORCIDs in exports where the format has a place for them (EPrints' ORCID Support layout). */
   VELLUM_EXPORT_ORCID: bool.default(false),
+  /** Put creator ids (usually e-mails) in RDF person URIs and Atom <email>, as EPrints 3.4.7 does. */
+  VELLUM_EXPORT_CREATOR_IDS: bool.default(false),
   /** `safe` (default) neutralises spreadsheet formulas in CSV; `exact` is EPrints byte for byte. */
   VELLUM_CSV_FIDELITY: z.enum(["safe", "exact"]).default("safe"),
   /** Records per OAI-PMH list page (EPrints uses 100). */
@@ -41,6 +43,16 @@ const ConfigSchema = z.object({
   /** Seconds in-flight requests get to finish on SIGTERM. */
   VELLUM_SHUTDOWN_GRACE: z.coerce.number().min(0).max(600).default(20),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * OAI-PMH sets, in header order: any of status, subjects, types, divisions, driver (comma
+   * separated), or `none`. EPrints' default is status,subjects,types,driver; divisions is
+   * Vellum's addition.
+   */
+  VELLUM_OAI_SETS: z
+    .string()
+    .transform((s) => (s.trim() === "none" ? [] : s.split(",").map((x) => x.trim()).filter(Boolean)))
+    .pipe(z.array(z.enum(["status", "subjects", "types", "divisions", "driver"])).refine((a) => new Set(a).size === a.length, "a set is listed twice"))
+    .default(["status", "subjects", "types", "divisions", "driver"]),
 });
 
 export interface Config {
@@ -56,12 +68,14 @@ export interface Config {
   embeddedPgPort?: number;
   adminToken?: string;
   exportOrcid: boolean;
+  exportCreatorIds: boolean;
   csvFidelity: "safe" | "exact";
   oaiPageSize: number;
   tokenSecret?: string;
   dbPoolSize: number;
   shutdownGraceSeconds: number;
   logLevel: string;
+  oaiSets: ("status" | "subjects" | "types" | "divisions" | "driver")[];
 }
 
 export class ConfigError extends Error {}
@@ -89,11 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     adminToken: e.VELLUM_ADMIN_TOKEN,
     exportOrcid: e.VELLUM_EXPORT_ORCID,
+    exportCreatorIds: e.VELLUM_EXPORT_CREATOR_IDS,
     csvFidelity: e.VELLUM_CSV_FIDELITY,
     oaiPageSize: e.VELLUM_OAI_PAGE_SIZE,
     tokenSecret: e.VELLUM_TOKEN_SECRET,
     dbPoolSize: e.VELLUM_DB_POOL_SIZE,
     shutdownGraceSeconds: e.VELLUM_SHUTDOWN_GRACE,
     logLevel: e.LOG_LEVEL,
+    oaiSets: e.VELLUM_OAI_SETS,
   };
 }

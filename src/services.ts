@@ -47,7 +47,7 @@ export async function createServices(config: Config, db: Database): Promise<Serv
       return {
         repo: { baseUrl: config.baseUrl, repoId: config.repoId, archiveName: config.archiveName, host, adminEmail: config.adminEmail },
         subjects: await subjects.current(),
-        options: { exportOrcid: config.exportOrcid, csvFidelity: config.csvFidelity },
+        options: { exportOrcid: config.exportOrcid, exportCreatorIds: config.exportCreatorIds, csvFidelity: config.csvFidelity },
         now: () => new Date(),
       };
     },

@@ -46,5 +46,6 @@ export const coinsFormat: ExportFormat = {
   mediaType: "text/plain; charset=utf-8",
   extension: ".txt",
   visibility: "all",
+  only: "single",
   serialize: (record, ctx) => `?${coinsPairs(record, ctx).map(([k, v]) => `${k}=${kevEscape(v)}`).join("&")}`,
 };

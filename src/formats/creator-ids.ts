@@ -7,12 +7,10 @@
  * author's `<email>`. Vellum keeps ids private by default: a person gets the URI EPrints
  * gives a person without an id, and Atom authors an empty `<email/>`, as EPrints writes
  * for them. `exportCreatorIds: true` restores EPrints 3.4.7's output byte for byte.
- *
- * The switch is read from the format options as an optional extra; it belongs in
- * FormatOptions (types.ts) and the configuration.
+ * The switch is VELLUM_EXPORT_CREATOR_IDS (FormatOptions.exportCreatorIds).
  */
 import type { FormatContext } from "./types.js";
 
 export function creatorIdsPublic(ctx: FormatContext): boolean {
-  return (ctx.options as { exportCreatorIds?: boolean }).exportCreatorIds === true;
+  return ctx.options.exportCreatorIds === true;
 }

@@ -85,6 +85,7 @@ export const didlFormat: ExportFormat = {
   mediaType: "text/xml; charset=utf-8",
   extension: ".xml",
   visibility: "all",
+  only: "single",
   oai: { prefix: "didl", schema: DIDL_SCHEMA, namespace: DIDL_NS },
   serialize: (record, ctx) => libxmlString(didl(record, ctx, false), { format: true }),
   oaiMetadata: (record, ctx) => libxmlString(didl(record, ctx, true)),

@@ -14,6 +14,7 @@ export const idsFormat: ExportFormat = {
   mediaType: "text/plain; charset=utf-8",
   extension: ".txt",
   visibility: "all",
+  only: "list",
   serialize: (record) => `${record.eprintid}\n`,
   list: {
     head: () => "",

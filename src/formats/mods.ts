@@ -54,6 +54,7 @@ export const modsFormat: ExportFormat = {
   mediaType: "text/xml; charset=utf-8",
   extension: ".xml",
   visibility: "all",
+  only: "single",
   serialize: (record, ctx) =>
     eprintsString(
       el(

@@ -43,6 +43,7 @@ export const oaiBibliographyFormat: ExportFormat = {
   mediaType: "text/xml",
   extension: ".xml",
   visibility: "hidden",
+  only: "single",
   oai: { prefix: "oai_bibl", schema: OAI_DC_SCHEMA, namespace: OAI_DC_NS },
   serialize: (record) => eprintsString(bibliography(record, false)),
   oaiMetadata: (record) => libxmlString(bibliography(record, true)),

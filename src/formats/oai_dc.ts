@@ -35,6 +35,7 @@ export const oaiDcFormat: ExportFormat = {
   mediaType: "text/xml",
   extension: ".xml",
   visibility: "hidden",
+  only: "single",
   oai: { prefix: "oai_dc", schema: OAI_DC_SCHEMA, namespace: OAI_DC_NS },
   serialize: (record, ctx) =>
     `<oai_dc:dc ${SCHEMA_LOCATION} xmlns:oai_dc="${OAI_DC_NS}" xmlns:dc="${DC_NS}" xmlns:xsi="${XSI_NS}">` +

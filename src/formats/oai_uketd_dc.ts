@@ -78,6 +78,7 @@ export const oaiUketdDcFormat: ExportFormat = {
   mediaType: "text/xml",
   extension: ".xml",
   visibility: "hidden",
+  only: "single",
   oai: { prefix: "uketd_dc", schema: UKETD_DC_SCHEMA, namespace: UKETD_DC_NS },
   serialize: (record, ctx) => eprintsString(uketddc(record, ctx, false)),
   oaiMetadata: (record, ctx) => libxmlString(uketddc(record, ctx, true)),

@@ -5,6 +5,15 @@
  */
 import type { ExportFormat } from "./types.js";
 import { xmlFormat } from "./xml.js";
+import { contextObjectFormat } from "./contextobject.js";
+import { coinsFormat } from "./coins.js";
+import { modsFormat } from "./mods.js";
+import { metsFormat } from "./mets.js";
+import { didlFormat } from "./didl.js";
+import { oaiUketdDcFormat } from "./oai_uketd_dc.js";
+import { oaiBibliographyFormat } from "./oai_bibliography.js";
+import { highwirePressFormat } from "./highwirepress.js";
+import { prismFormat } from "./prism.js";
 import { rdfxmlFormat } from "./rdfxml.js";
 import { rdfn3Format } from "./rdfn3.js";
 import { rdfntFormat } from "./rdfnt.js";
@@ -44,6 +53,15 @@ export const FORMATS: readonly ExportFormat[] = [
   rdfntFormat,
   atomFormat,
   rss2Format,
+  contextObjectFormat,
+  coinsFormat,
+  modsFormat,
+  metsFormat,
+  didlFormat,
+  oaiUketdDcFormat,
+  oaiBibliographyFormat,
+  highwirePressFormat,
+  prismFormat,
 ];
 
 const byId = new Map(FORMATS.map((f) => [f.id, f]));

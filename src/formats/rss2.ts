@@ -82,6 +82,7 @@ export const rss2Format: ExportFormat = {
   mediaType: "application/rss+xml; charset=utf-8",
   extension: ".xml",
   visibility: "all",
+  only: "list",
   serialize: (record, ctx) => channelHead(ctx) + item(record, ctx) + TAIL,
   list: {
     head: channelHead,

@@ -22,6 +22,11 @@ export interface RepositoryIdentity {
 export interface FormatOptions {
   /** Show ORCIDs where the format has a place for them (ORCID Support plugin layout). */
   exportOrcid: boolean;
+  /**
+   * Put creator/editor ids (usually e-mails) where EPrints 3.4.7 puts them in RDF person URIs
+   * and Atom <email>. Off by default: ids are private (README, "Privacy").
+   */
+  exportCreatorIds?: boolean;
   /** `exact`: CSV byte for byte as EPrints; `safe`: neutralise spreadsheet formulas (default). */
   csvFidelity: "exact" | "safe";
 }
@@ -55,6 +60,12 @@ export interface ExportFormat {
   qs?: number;
   /** `all`: offered to everyone; `hidden`: only reachable by OAI or internally (OAI_DC, HighwirePress). */
   visibility: "all" | "hidden";
+  /**
+   * What the format accepts, as EPrints' `accept` says: `single` formats describe one record
+   * only (a list of them would not be a valid document), `list` formats are feeds and id
+   * lists. Unset: both.
+   */
+  only?: "single" | "list";
   /** Set when the format is also an OAI-PMH metadata format. */
   oai?: OaiMetadataFormat;
   /** One record, as /cgi/export/eprint/N/<id>/... returns it. */
