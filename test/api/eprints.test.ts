@@ -251,3 +251,23 @@ describe("listing", () => {
     expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 });
+
+describe("the seed record", () => {
+  it("112479 converted to JSON is deposited, accepted into the archive and read back with every field intact", async () => {
+    const seed = JSON.parse((await import("node:fs")).readFileSync("test/fixtures/seed-112479.json", "utf8"));
+    const created = await deposit("alice", seed);
+    const id = created.json().eprintid;
+    await t.request({ method: "POST", url: `/api/eprints/${id}/status`, payload: { eprint_status: "buffer" }, as: "alice" });
+    const live = await t.request({ method: "POST", url: `/api/eprints/${id}/status`, payload: { eprint_status: "archive" }, as: "editor" });
+    expect(live.statusCode).toBe(200);
+    const staff = (await t.request({ method: "GET", url: `/api/eprints/${id}`, as: "editor" })).json();
+    const { eprintid: _a, rev_number: _b, eprint_status, userid: _d, dir: _e, datestamp, lastmod: _g, status_changed: _h, ...metadata } = staff;
+    expect(metadata).toEqual(seed);
+    expect(eprint_status).toBe("archive");
+    expect(datestamp).toBeDefined();
+    // anonymous readers get the same record without the creator id
+    const anon = (await t.request({ method: "GET", url: `/api/eprints/${id}` })).json();
+    expect(anon.creators[8]).toEqual({ name: { family: "Towers", given: "Ann-Marie" } });
+    expect(anon.title).toBe(seed.title);
+  });
+});
