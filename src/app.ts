@@ -13,6 +13,7 @@ import { eprintRoutes } from "./http/routes/eprints.js";
 import { accountRoutes } from "./http/routes/accounts.js";
 import { subjectRoutes } from "./http/routes/subjects.js";
 import { healthRoutes } from "./http/routes/health.js";
+import { eprintUrlRoutes } from "./http/routes/eprints-urls.js";
 import { importRoutes } from "./http/routes/import.js";
 
 export interface BuildOptions {
@@ -65,6 +66,7 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
   eprintRoutes(app, deps);
   accountRoutes(app, deps);
   subjectRoutes(app, deps);
+  eprintUrlRoutes(app, deps);
   importRoutes(app, deps);
   return app;
 }

@@ -1,0 +1,127 @@
+/**
+ * Exports over the registry, as EPrints' `cgi/export` and search/bulk exports serve them
+ * (REFERENCE.md §6.2): one record in a format, a list streamed as head + items + tail,
+ * the export URLs and the signposting links of an abstract page. Nothing here knows a
+ * particular format except by its EPrints plugin id.
+ */
+import { createHash } from "node:crypto";
+import type { EPrint } from "../records/schema.js";
+import { jsonpCallback, wrapJsonp } from "./json.js";
+import { FORMATS, formatById } from "./registry.js";
+import type { ExportFormat, FormatContext } from "./types.js";
+
+/**
+ * Formats EPrints offers for lists only (`accept => list/*`): they have a one-record form
+ * in Vellum, and /cgi/export serves it, but the abstract page does not advertise them and
+ * negotiation on /id/eprint/N does not pick them.
+ */
+export const LIST_ONLY = new Set(["Ids", "Atom", "RSS", "RSS2"]);
+
+/** Formats flagged for signposting in EPrints' pub flavour (cfg.d/signposting.pl), in that order. */
+export const SIGNPOSTING = ["BibTeX", "DC", "JSON", "XML"] as const;
+
+/** Formats offered to everyone for one record: the abstract page's "Export to" list, negotiation. */
+export function recordFormats(): ExportFormat[] {
+  return FORMATS.filter((f) => f.visibility === "all" && !LIST_ONLY.has(f.id));
+}
+
+/** Formats a bulk export can write: everything public (hidden ones have no list form). */
+export function listFormat(id: string): ExportFormat | undefined {
+  const f = formatById(id);
+  return f && f.visibility === "all" ? f : undefined;
+}
+
+/** `{repoid}-eprint-N{suffix}`: the decorative last segment of an export URL. */
+export function exportFileName(format: ExportFormat, r: Pick<EPrint, "eprintid">, ctx: FormatContext): string {
+  return `${ctx.repo.repoId}-eprint-${r.eprintid}${format.extension}`;
+}
+
+/** `{base_url}/cgi/export/eprint/N/{Plugin}/{repoid}-eprint-N{suffix}` (Plugin/Export.pm dataobj_export_url). */
+export function exportUrl(format: ExportFormat, r: Pick<EPrint, "eprintid">, ctx: FormatContext): string {
+  return `${ctx.repo.baseUrl}/cgi/export/eprint/${r.eprintid}/${encodeURIComponent(format.id)}/${exportFileName(format, r, ctx)}`;
+}
+
+/** The object URI, `{base_url}/id/eprint/N` (no trailing slash). */
+export function eprintUri(r: Pick<EPrint, "eprintid">, ctx: FormatContext): string {
+  return `${ctx.repo.baseUrl}/id/eprint/${r.eprintid}`;
+}
+
+/** JSONP wrapping, as a prefix and suffix so a streamed list can be wrapped too. */
+export interface Wrapper {
+  before: string;
+  after: string;
+}
+
+/**
+ * EPrints' JSON export takes a JSONP function name from `?json=`, `?jsonp=` or
+ * `?callback=`; the JSON module decides the name and the wrapping. Other formats ignore them.
+ */
+export function jsonpWrapper(format: ExportFormat, query: Record<string, unknown>): Wrapper | undefined {
+  if (format.id !== "JSON") return undefined;
+  const first = (v: unknown) => (Array.isArray(v) ? v[0] : v) as string | undefined;
+  const callback = jsonpCallback({ json: first(query.json), jsonp: first(query.jsonp), callback: first(query.callback) });
+  if (callback === undefined) return undefined;
+  const [before, after] = wrapJsonp("\u0000", callback).split("\u0000") as [string, string];
+  return { before, after };
+}
+
+/**
+ * A JSONP answer is a script: sent as JSON (EPrints' type) a browser that honours
+ * `X-Content-Type-Options: nosniff` refuses to run it.
+ */
+export const JSONP_MEDIA_TYPE = "application/javascript; charset=utf-8";
+
+/** One record in `format`, with no byte-order mark (EPrints sends none over the web). */
+export function renderRecord(format: ExportFormat, r: EPrint, ctx: FormatContext, wrap?: Wrapper): string {
+  const body = stripBom(format.serialize(r, ctx));
+  return wrap ? wrap.before + body + wrap.after : body;
+}
+
+/**
+ * A list in `format`: head, each record, tail, yielded as the records arrive so a list of
+ * any length streams in constant memory. Formats without a list form concatenate their
+ * one-record form. Strings are batched to about 64 KiB to keep writes few.
+ */
+export async function* renderList(format: ExportFormat, records: AsyncIterable<EPrint>, ctx: FormatContext, wrap?: Wrapper): AsyncGenerator<string> {
+  const list = format.list;
+  let buffer = (wrap?.before ?? "") + stripBom(list ? list.head(ctx) : "");
+  let count = 0;
+  for await (const r of records) {
+    buffer += list ? list.item(r, ctx, count) : stripBom(format.serialize(r, ctx));
+    count++;
+    if (buffer.length >= 65_536) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  buffer += (list ? list.tail(ctx, count) : "") + (wrap?.after ?? "");
+  if (buffer) yield buffer;
+}
+
+function stripBom(s: string): string {
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+/**
+ * A strong validator for one rendering: the record and revision it came from, the format,
+ * and a digest of the bytes, so a change of anything else that shapes the output (the
+ * viewer's rights, subject names, settings, a JSONP callback) changes it too.
+ */
+export function representationTag(r: Pick<EPrint, "eprintid" | "rev_number">, variant: string, body: string): string {
+  const digest = createHash("sha256").update(body, "utf8").digest("base64url").slice(0, 16);
+  return `"${r.eprintid}-${r.rev_number}-${variant}-${digest}"`;
+}
+
+/**
+ * The signposting `Link` header of an abstract page (EPrints 3.4.6+ Signposting.pm): the
+ * object URI as `cite-as`, then `describedby` for each signposting format registered and
+ * visible to all.
+ */
+export function signpostingLinks(r: Pick<EPrint, "eprintid">, ctx: FormatContext): string {
+  const links = [`<${eprintUri(r, ctx)}>; rel="cite-as"`];
+  for (const id of SIGNPOSTING) {
+    const f = formatById(id);
+    if (f && f.visibility === "all") links.push(`<${exportUrl(f, r, ctx)}>; rel="describedby"; type="${f.mediaType}"`);
+  }
+  return links.join(", ");
+}
