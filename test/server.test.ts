@@ -65,7 +65,7 @@ describe("the server process", () => {
         body: JSON.stringify({ type: "article", title: "Survives a restart", subjects: ["QA75"] }),
       });
       expect(created.status).toBe(201);
-      const id = (await created.json()).eprintid;
+      const id = ((await created.json()) as { eprintid: number }).eprintid;
       first.child.kill("SIGINT");
       expect(await first.exited).toBe(0);
 
@@ -73,7 +73,7 @@ describe("the server process", () => {
       await second.ready;
       const again = await fetch(`${base}/api/eprints/${id}`, { headers: { authorization: "Bearer start-test-admin-token" } });
       expect(again.status).toBe(200);
-      expect((await again.json()).title).toBe("Survives a restart");
+      expect(((await again.json()) as { title: string }).title).toBe("Survives a restart");
       second.child.kill("SIGTERM");
       expect(await second.exited).toBe(0);
     } finally {

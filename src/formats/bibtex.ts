@@ -14,7 +14,10 @@
  */
 import type { EPrint, Name } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
-import { ISPUBLISHED_LABELS, MONOGRAPH_TYPE_LABELS, abstractUrl, nameString, year } from "./bibliographic.js";
+import { year } from "./bibliographic.js";
+import { abstractPageUrl } from "./eprint-urls.js";
+import { ISPUBLISHED_NAMES, MONOGRAPH_TYPE_NAMES } from "./phrases.js";
+import { makeNameString } from "./render.js";
 import { isSet } from "./lexical.js";
 import { encodeBibtex, encodeBibtexUrl } from "./tex-encode.js";
 
@@ -113,14 +116,14 @@ function convert(r: EPrint, ctx: FormatContext): Entry {
   const additional: Entry["additional"] = {};
   const set = (v: string | undefined): v is string => isSet(v);
 
-  if (r.ispublished && r.ispublished !== "pub") bibtex.note = ISPUBLISHED_LABELS[r.ispublished];
+  if (r.ispublished && r.ispublished !== "pub") bibtex.note = ISPUBLISHED_NAMES[r.ispublished];
   if (set(r.note)) bibtex.note = bibtex.note ? `${bibtex.note}\n\n${r.note}` : r.note;
   if (set(r.place_of_pub)) bibtex.address = r.place_of_pub;
   if (isSet(r.creators)) additional.author = r.creators!.map((c) => bibtexName(c.name)).join(" and ");
   if (set(r.event_title)) bibtex.booktitle = r.event_title;
   if (set(r.book_title)) bibtex.booktitle = r.book_title;
   // Editors are "Given Family", unprotected: EPrints' make_name_string, not the author form.
-  if (isSet(r.editors)) bibtex.editor = r.editors!.map((e) => nameString(e.name, true)).join(" and ");
+  if (isSet(r.editors)) bibtex.editor = r.editors!.map((e) => makeNameString(e.name, true)).join(" and ");
   if (set(r.institution)) {
     // Decided on EPrints' final entry type: an unpublished manual gets `institution`, as in EPrints.
     if (type === "manual") bibtex.organization = r.institution;
@@ -144,11 +147,11 @@ function convert(r: EPrint, ctx: FormatContext): Entry {
   if (set(r.publisher)) bibtex.publisher = r.publisher;
   if (set(r.series)) bibtex.series = r.series;
   if (set(r.title)) bibtex.title = r.title;
-  if (r.type === "monograph" && r.monograph_type) bibtex.type = MONOGRAPH_TYPE_LABELS[r.monograph_type];
+  if (r.type === "monograph" && r.monograph_type) bibtex.type = MONOGRAPH_TYPE_NAMES[r.monograph_type];
   if (set(r.volume)) bibtex.volume = r.volume;
 
   if (set(r.abstract)) additional.abstract = r.abstract;
-  additional.url = r.official_url ?? abstractUrl(r, ctx);
+  additional.url = r.official_url ?? abstractPageUrl(r, ctx);
   if (set(r.keywords)) additional.keywords = r.keywords;
   if (set(r.issn)) additional.issn = r.issn;
   if (set(r.isbn)) additional.isbn = r.isbn;

@@ -15,6 +15,7 @@ import type { Creator, EPrint, Name } from "../records/schema.js";
 import type { FormatContext } from "./types.js";
 import { isSet } from "./lexical.js";
 import { abstractPageUrl } from "./eprint-urls.js";
+import { makeNameString } from "./render.js";
 import { doiString, doiUri, parseDoi } from "./eprints-doi.js";
 import { escapeAttribute, escapeText } from "./libxml.js";
 import {
@@ -71,18 +72,6 @@ export function toXhtml(node: CiteNode): string {
 /** An EPScript test on a plain value is Perl truth: unset, "" and "0" are false. */
 const truthy = (v: string | number | undefined): boolean => v !== undefined && v !== "" && v !== "0" && v !== 0;
 
-/** EPrints::Utils::make_name_string, family first; Perl truth decides which parts count. */
-export function nameString(name: Name): string {
-  let first = name.honourific ? `${name.honourific} ` : "";
-  first += name.given ?? "";
-  let second = name.family ?? "";
-  if (name.lineage) {
-    if (truthy(second)) second += " ";
-    second += name.lineage;
-  }
-  return truthy(first) && truthy(second) ? `${second}, ${first}` : first + second;
-}
-
 // "print" of a field: the value's own rendering, or UNSPECIFIED when the field is unset.
 
 function printText(v: string | undefined): CiteNode {
@@ -100,7 +89,7 @@ function printMagicstop(v: string | undefined): CiteNode {
 function printNames(people: readonly Creator[] | undefined): CiteNode {
   const names = (people ?? []).map((p) => p.name);
   if (!isSet(names)) return UNSPECIFIED;
-  return names.flatMap((n, i) => [...(i > 0 ? [JOIN_NAME] : []), el("span", [["class", "person_name"]], nameString(n))]);
+  return names.flatMap((n, i) => [...(i > 0 ? [JOIN_NAME] : []), el("span", [["class", "person_name"]], makeNameString(n))]);
 }
 
 /** opts="res=year" on a date: the first four characters. */

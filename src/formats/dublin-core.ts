@@ -10,7 +10,8 @@
  */
 import type { EPrint } from "../records/schema.js";
 import type { FormatContext } from "./types.js";
-import { citationText, nameString, treeToUtf8 } from "./citation.js";
+import { citationText, treeToUtf8 } from "./citation.js";
+import { makeNameString } from "./render.js";
 import { abstractPageUrl } from "./eprint-urls.js";
 import { EPRINT_TYPE_NAMES } from "./phrases.js";
 
@@ -45,7 +46,7 @@ export function dublinCore(r: EPrint, ctx: FormatContext): DcPair[] {
 
   add("relation", abstractPageUrl(r, ctx), false);
   add("title", r.title);
-  for (const c of r.creators ?? []) add("creator", nameString(c.name));
+  for (const c of r.creators ?? []) add("creator", makeNameString(c.name));
   // Subjects by name, as the subject record renders it; unknown ids are skipped, and
   // divisions are not subjects for DC.
   for (const id of r.subjects ?? []) {
@@ -54,7 +55,7 @@ export function dublinCore(r: EPrint, ctx: FormatContext): DcPair[] {
   }
   add("description", r.abstract);
   add("publisher", r.publisher);
-  for (const e of r.editors ?? []) add("contributor", nameString(e.name));
+  for (const e of r.editors ?? []) add("contributor", makeNameString(e.name));
   // EPrints strips "-00" parts here; the record schema already rules them out.
   add("date", r.date, false);
   add("type", EPRINT_TYPE_NAMES[r.type], false);

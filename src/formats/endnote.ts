@@ -11,16 +11,12 @@
  */
 import type { EPRINT_TYPES } from "../records/fields.js";
 import type { EPrint } from "../records/schema.js";
-import { parseDoi } from "../records/validators.js";
 import type { ExportFormat, FormatContext } from "./types.js";
-import {
-  MONOGRAPH_TYPE_LABELS,
-  THESIS_TYPE_LABELS,
-  TagTable,
-  abstractUrl,
-  nameString,
-  year,
-} from "./bibliographic.js";
+import { TagTable, year } from "./bibliographic.js";
+import { abstractPageUrl } from "./eprint-urls.js";
+import { parseDoi } from "./eprints-doi.js";
+import { MONOGRAPH_TYPE_NAMES, THESIS_TYPE_NAMES } from "./phrases.js";
+import { makeNameString } from "./render.js";
 
 const ENDNOTE_TYPES: Partial<Record<(typeof EPRINT_TYPES)[number], string>> = {
   article: "Journal Article",
@@ -49,14 +45,14 @@ function endnoteTags(r: EPrint, ctx: FormatContext): TagTable<EndNoteTag> {
   if (type === "article") t.set("J", r.publication);
   t.set("K", r.keywords);
   t.set("T", r.title);
-  t.set("U", abstractUrl(r, ctx));
+  t.set("U", abstractPageUrl(r, ctx));
   t.set("X", r.abstract);
   t.set("Z", r.note);
   // Whatever the type; a thesis_type wins over a monograph_type, as in EPrints.
-  if (r.monograph_type) t.set("9", MONOGRAPH_TYPE_LABELS[r.monograph_type]);
-  if (r.thesis_type) t.set("9", THESIS_TYPE_LABELS[r.thesis_type]);
+  if (r.monograph_type) t.set("9", MONOGRAPH_TYPE_NAMES[r.monograph_type]);
+  if (r.thesis_type) t.set("9", THESIS_TYPE_NAMES[r.thesis_type]);
 
-  for (const c of r.creators ?? []) t.add("A", nameString(c.name, false));
+  for (const c of r.creators ?? []) t.add("A", makeNameString(c.name, false));
   for (const corp of r.corp_creators ?? []) t.add("A", `${corp},`);
 
   if (type === "conference_item") t.set("B", r.event_title);
@@ -68,7 +64,7 @@ function endnoteTags(r: EPrint, ctx: FormatContext): TagTable<EndNoteTag> {
   else if (type !== "patent") t.set("C", r.place_of_pub);
 
   if (type === "patent") t.set("E", r.institution);
-  else for (const e of r.editors ?? []) t.add("E", nameString(e.name, false));
+  else for (const e of r.editors ?? []) t.add("E", makeNameString(e.name, false));
 
   if (type === "monograph" || type === "thesis") t.set("I", r.institution);
   else if (type !== "patent") t.set("I", r.publisher);

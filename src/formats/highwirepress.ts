@@ -11,8 +11,7 @@
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat } from "./types.js";
 import { isSet, lexical } from "./lexical.js";
-import { nameString } from "./citation.js";
-import { splitPageRange } from "./render.js";
+import { makeNameString, splitPageRange } from "./render.js";
 import { el, eprintsString, type XmlElement } from "./xml-tree.js";
 
 export type MetaTag = [name: string, content: string];
@@ -37,7 +36,7 @@ export function highwirePressTags(r: EPrint): MetaTag[] {
     if (isSet(value)) tags.push([`citation_${name}`, lexical(value)]);
   };
   add("title", r.title);
-  for (const c of r.creators ?? []) add("author", nameString(c.name));
+  for (const c of r.creators ?? []) add("author", makeNameString(c.name));
   const published = publicationDate(r);
   const online = r.datestamp !== undefined ? slashDate(r.datestamp) : undefined;
   add("publication_date", published);
@@ -60,7 +59,7 @@ export function highwirePressTags(r: EPrint): MetaTag[] {
   add("series_title", r.series);
   add("publisher", r.publisher);
   add("abstract", r.abstract);
-  for (const e of r.editors ?? []) add("editor", nameString(e.name));
+  for (const e of r.editors ?? []) add("editor", makeNameString(e.name));
   add("keywords", r.keywords);
   add("journal_article", r.article_number);
   return tags;

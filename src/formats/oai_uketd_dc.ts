@@ -14,7 +14,8 @@ import type { ExportFormat, FormatContext } from "./types.js";
 import { DC_NS } from "./oai_dc.js";
 import { abstractPageUrl } from "./eprint-urls.js";
 import { doiString, parseDoi } from "./eprints-doi.js";
-import { nameString, treeToUtf8 } from "./citation.js";
+import { treeToUtf8 } from "./citation.js";
+import { makeNameString } from "./render.js";
 import { EPRINT_TYPE_NAMES } from "./phrases.js";
 import { XSI_NS, el, eprintsString, escapeText, libxmlString, textEl, type XmlNode } from "./xml-tree.js";
 
@@ -34,11 +35,11 @@ function thesisElements(r: EPrint, ctx: FormatContext): Element[] {
   };
   out.push(["dc:title", r.title ?? ""]);
   add("dc:date", r.date);
-  for (const c of r.creators ?? []) add("dc:creator", nameString(c.name));
+  for (const c of r.creators ?? []) add("dc:creator", makeNameString(c.name));
   for (const id of r.subjects ?? []) if (ctx.subjects.get(id)) add("dc:subject", treeToUtf8(ctx.subjects.name(id)));
   out.push(["dcterms:abstract", r.abstract ?? ""]);
   add("uketdterms:commercial", r.publisher);
-  for (const e of r.editors ?? []) add("dc:contributor", nameString(e.name));
+  for (const e of r.editors ?? []) add("dc:contributor", makeNameString(e.name));
   if (r.date !== undefined) add("dcterms:issued", /^\d{4}(?:-\d\d)?/.exec(r.date)?.[0]);
   add("dc:type", EPRINT_TYPE_NAMES[r.type]);
   add("dcterms:isReferencedBy", abstractPageUrl(r, ctx));
@@ -49,7 +50,7 @@ function thesisElements(r: EPrint, ctx: FormatContext): Element[] {
   add("uketdterms:qualificationlevel", r.thesis_type);
   add("uketdterms:institution", r.institution);
   add("uketdterms:department", r.department);
-  for (const c of r.contributors ?? []) if (c.type === THESIS_ADVISOR) add("uketdterms:advisor", nameString(c.name));
+  for (const c of r.contributors ?? []) if (c.type === THESIS_ADVISOR) add("uketdterms:advisor", makeNameString(c.name));
   for (const f of r.funders ?? []) add("uketdterms:sponsor", f);
   add("dcterms:references", r.referencetext);
   return out;

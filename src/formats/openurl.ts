@@ -12,11 +12,11 @@
  */
 import type { EPrint } from "../records/schema.js";
 import type { FormatContext } from "./types.js";
-import { nameString, treeToUtf8 } from "./citation.js";
+import { treeToUtf8 } from "./citation.js";
 import { dublinCore, type DcPair } from "./dublin-core.js";
 import { THESIS_TYPE_NAMES } from "./phrases.js";
 import { lexical } from "./lexical.js";
-import { renderDate } from "./render.js";
+import { makeNameString, renderDate } from "./render.js";
 
 export type OpenUrlFormat = "journal" | "book" | "dissertation" | "dc";
 
@@ -94,7 +94,7 @@ export function referent(r: EPrint, ctx: FormatContext, format: OpenUrlFormat = 
   const authors = (r.creators ?? []).map((c) => ({
     aulast: c.name.family ?? "",
     aufirst: c.name.given ?? "",
-    au: treeToUtf8(nameString(c.name)),
+    au: treeToUtf8(makeNameString(c.name)),
   }));
   const fields: [string, string][] = [];
   for (const [field, key] of MAPPINGS[format]) {

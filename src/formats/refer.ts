@@ -14,15 +14,16 @@
  */
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
-import { TagTable, nameString, year } from "./bibliographic.js";
+import { TagTable, year } from "./bibliographic.js";
+import { makeNameString } from "./render.js";
 
 const REFER_ORDER = ["A", "E", "T", "B", "J", "S", "V", "N", "P", "D", "I", "C", "R", "K", "O", "X", "L"] as const;
 type ReferTag = (typeof REFER_ORDER)[number];
 
 function referTags(r: EPrint, ctx: FormatContext): TagTable<ReferTag> {
   const t = new TagTable(REFER_ORDER);
-  for (const c of r.creators ?? []) t.add("A", nameString(c.name, true));
-  for (const e of r.editors ?? []) t.add("E", nameString(e.name, true));
+  for (const c of r.creators ?? []) t.add("A", makeNameString(c.name, true));
+  for (const e of r.editors ?? []) t.add("E", makeNameString(e.name, true));
   t.set("T", r.title);
   t.set("B", r.book_title);
   if (r.date) t.set("D", year(r.date));

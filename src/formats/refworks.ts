@@ -26,9 +26,12 @@
  */
 import type { EPRINT_TYPES } from "../records/fields.js";
 import type { EPrint } from "../records/schema.js";
-import { parseDoi } from "../records/validators.js";
 import type { ExportFormat, FormatContext } from "./types.js";
-import { ISPUBLISHED_LABELS, TagTable, abstractUrl, nameString, year } from "./bibliographic.js";
+import { TagTable, year } from "./bibliographic.js";
+import { abstractPageUrl } from "./eprint-urls.js";
+import { doiString, parseDoi } from "./eprints-doi.js";
+import { ISPUBLISHED_NAMES } from "./phrases.js";
+import { makeNameString } from "./render.js";
 
 const RW_TYPES: Partial<Record<(typeof EPRINT_TYPES)[number], string>> = {
   article: "Journal Article",
@@ -67,9 +70,9 @@ function refworksTags(r: EPrint, ctx: FormatContext): TagTable<RwTag> {
   t.set("ID", `${ctx.repo.repoId}${r.eprintid}`);
 
   const editedBook = isEditedBook(r);
-  for (const c of r.creators ?? []) t.add("A1", nameString(c.name, false));
+  for (const c of r.creators ?? []) t.add("A1", makeNameString(c.name, false));
   for (const corp of r.corp_creators ?? []) t.add("A1", corp);
-  for (const e of r.editors ?? []) t.add(editedBook ? "A1" : "A2", nameString(e.name, false));
+  for (const e of r.editors ?? []) t.add(editedBook ? "A1" : "A2", makeNameString(e.name, false));
 
   t.set("T1", r.title);
   if (type === "book_section") t.set("T2", r.book_title);
@@ -102,7 +105,8 @@ function refworksTags(r: EPrint, ctx: FormatContext): TagTable<RwTag> {
   else t.set("PB", r.publisher);
   if (!patent) t.set("PP", r.place_of_pub);
 
-  const doi = r.id_number ? parseDoi(r.id_number) : null;
+  const parsed = r.id_number ? parseDoi(r.id_number) : undefined;
+  const doi = parsed ? doiString(parsed) : null;
   if ((type === "monograph" || patent) && r.id_number && !doi) t.set("SN", r.id_number);
   else if (type === "book" || type === "book_section") t.set("SN", r.isbn ?? r.issn);
   else t.set("SN", r.issn ?? r.isbn);
@@ -110,10 +114,10 @@ function refworksTags(r: EPrint, ctx: FormatContext): TagTable<RwTag> {
 
   for (const k of (r.keywords ?? "").split(/[,;\r\n]/)) t.add("K1", k.trim());
   t.set("AB", r.abstract);
-  const status = r.ispublished && r.ispublished !== "pub" ? ISPUBLISHED_LABELS[r.ispublished] : undefined;
+  const status = r.ispublished && r.ispublished !== "pub" ? ISPUBLISHED_NAMES[r.ispublished] : undefined;
   t.set("NO", [status, r.note].filter(Boolean).join(". "));
-  t.set("UL", r.official_url ?? abstractUrl(r, ctx));
-  t.set("LK", abstractUrl(r, ctx));
+  t.set("UL", r.official_url ?? abstractPageUrl(r, ctx));
+  t.set("LK", abstractPageUrl(r, ctx));
   return t;
 }
 

@@ -19,7 +19,10 @@
 import type { EPRINT_TYPES } from "../records/fields.js";
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
-import { ISPUBLISHED_LABELS, TagTable, abstractUrl, nameString } from "./bibliographic.js";
+import { TagTable } from "./bibliographic.js";
+import { abstractPageUrl } from "./eprint-urls.js";
+import { ISPUBLISHED_NAMES } from "./phrases.js";
+import { makeNameString } from "./render.js";
 
 const RIS_TYPES: Partial<Record<(typeof EPRINT_TYPES)[number], string>> = {
   article: "JOUR",
@@ -68,9 +71,9 @@ function risTags(r: EPrint, ctx: FormatContext): TagTable<RisTag> {
   const t = new TagTable(RIS_ORDER);
   const type = r.type;
   t.set("ID", `${ctx.repo.repoId}${r.eprintid}`);
-  if (r.ispublished && r.ispublished !== "pub") t.set("N1", ISPUBLISHED_LABELS[r.ispublished]);
+  if (r.ispublished && r.ispublished !== "pub") t.set("N1", ISPUBLISHED_NAMES[r.ispublished]);
   t.set("TI", r.title);
-  for (const c of r.creators ?? []) t.add("A1", nameString(c.name, false));
+  for (const c of r.creators ?? []) t.add("A1", makeNameString(c.name, false));
   if (r.date) t.set("Y1", risDate(r.date));
   t.set("N1", r.note);
   if (r.keywords) for (const k of splitKeywords(r.keywords)) t.add("KW", k);
@@ -95,7 +98,7 @@ function risTags(r: EPrint, ctx: FormatContext): TagTable<RisTag> {
   else if (type === "conference_item") t.set("T2", r.event_title);
 
   if (type === "book_section" || type === "book" || type === "conference_item" || type === "monograph") {
-    for (const e of r.editors ?? []) t.add("ED", nameString(e.name, false));
+    for (const e of r.editors ?? []) t.add("ED", makeNameString(e.name, false));
   }
 
   if (type === "book") t.set("IS", r.volume);
@@ -121,7 +124,7 @@ function risTags(r: EPrint, ctx: FormatContext): TagTable<RisTag> {
   if (type === "book_section") t.set("M1", r.volume);
   else if (type === "conference_item") t.set("M2", r.event_location);
 
-  t.set("UR", r.official_url ?? abstractUrl(r, ctx));
+  t.set("UR", r.official_url ?? abstractPageUrl(r, ctx));
   return t;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TagTable, nameString } from "../../src/formats/bibliographic.js";
+import { TagTable } from "../../src/formats/bibliographic.js";
+import { makeNameString as nameString } from "../../src/formats/render.js";
 
 describe("nameString (EPrints::Utils::make_name_string)", () => {
   it("family first and given first", () => {
