@@ -14,6 +14,7 @@ import { accountRoutes } from "./http/routes/accounts.js";
 import { subjectRoutes } from "./http/routes/subjects.js";
 import { healthRoutes } from "./http/routes/health.js";
 import { eprintUrlRoutes } from "./http/routes/eprints-urls.js";
+import { oaiRoutes } from "./oai/routes.js";
 import { importRoutes } from "./http/routes/import.js";
 
 export interface BuildOptions {
@@ -67,6 +68,7 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
   accountRoutes(app, deps);
   subjectRoutes(app, deps);
   eprintUrlRoutes(app, deps);
+  oaiRoutes(app, deps);
   importRoutes(app, deps);
   return app;
 }
