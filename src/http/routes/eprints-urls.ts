@@ -23,7 +23,13 @@ import { restRoutes } from "./eprints-rest.js";
 
 const IdParam = z.object({ id: z.string().max(64) });
 const ExportParams = IdParam.extend({ plugin: z.string().max(64), filename: z.string() });
-const AnyQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+const jsonp = z.union([z.string(), z.array(z.string())]).optional();
+/** EPrints passes plugin arguments in the query; only JSON's JSONP names mean anything here, the rest is ignored. */
+const ExportQuery = z.looseObject({
+  callback: jsonp.meta({ description: "JSON only: wrap the record as JSONP with this function name (EPrints also reads json= and jsonp=)" }),
+  json: jsonp,
+  jsonp,
+});
 const errors = { 404: ProblemSchema, 410: ProblemSchema };
 
 function queryString(req: FastifyRequest): string {
@@ -96,7 +102,7 @@ export function eprintUrlRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
-  const exportOne = async (req: FastifyRequest<{ Params: z.infer<typeof ExportParams>; Querystring: z.infer<typeof AnyQuery> }>, reply: FastifyReply) => {
+  const exportOne = async (req: FastifyRequest<{ Params: z.infer<typeof ExportParams>; Querystring: z.infer<typeof ExportQuery> }>, reply: FastifyReply) => {
     const format = formatById(req.params.plugin);
     if (!format) throw problems.notFound(`export format ${req.params.plugin.slice(0, 64)}`);
     const { id } = eprintIdOf(req.params.id);
@@ -113,7 +119,7 @@ export function eprintUrlRoutes(app: FastifyInstance, { services }: { services: 
   const exportSchema = {
     tags: ["eprints-urls"],
     params: ExportParams,
-    querystring: AnyQuery,
+    querystring: ExportQuery,
     response: errors,
   };
   r.get(
