@@ -177,12 +177,25 @@ function buildCharMap(): Map<string, string> {
 export const CHAR_MAP: ReadonlyMap<string, string> = buildCharMap();
 
 /** Copied as a run: ASCII letters, digits, some punctuation, and whitespace as Perl's `\s` sees it. */
-const RUN_CHAR = /[A-Za-z0-9.,:;'"()=\-/[\]*+!\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+const RUN_CLASS = "A-Za-z0-9.,:;'\"()=\\-/[\\]*+!\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const RUN_CHAR = new RegExp(`[${RUN_CLASS}]`);
+/** A run from here on (sticky); every run character is in the BMP, so UTF-16 indexes are safe. */
+const RUN = new RegExp(`[${RUN_CLASS}]+`, "y");
+/** A value that is one run from its first character, which is not a bracket (`[` and `]` are mapped). */
+const WHOLE_RUN = new RegExp(`^(?![[\\]])[${RUN_CLASS}]*$`);
 const MARK = /^\p{M}$/u;
 const GREEK_LETTER = /^(?=\p{Script=Greek})\p{L}$/u;
+const ANY_GREEK = /\p{Script=Greek}/u;
 
 const isMark = (c: string | undefined) => c !== undefined && MARK.test(c);
 const isGreekLetter = (c: string | undefined) => c !== undefined && GREEK_LETTER.test(c);
+
+/** The character (code point) starting at UTF-16 index `i`, or undefined past the end. */
+function charAt(text: string, i: number): string | undefined {
+  if (i >= text.length) return undefined;
+  const cp = text.codePointAt(i)!;
+  return cp > 0xffff ? String.fromCodePoint(cp) : text[i];
+}
 
 /**
  * Whether a value holds Greek text rather than Greek symbols: a Greek letter TeX has no
@@ -198,35 +211,42 @@ function hasGreekText(chars: readonly string[]): boolean {
   });
 }
 
-/** A value for a BibTeX field (TeX::Encode::BibTeX `encode`, with the divergences above). */
+/**
+ * A value for a BibTeX field (TeX::Encode::BibTeX `encode`, with the divergences above).
+ * It walks the string by code point; runs are found with one sticky regex and copied as
+ * slices, and a value that is a single run is returned as it is (most values are).
+ */
 export function encodeBibtex(text: string): string {
-  const chars = Array.from(text);
-  const greekText = hasGreekText(chars);
+  if (WHOLE_RUN.test(text)) return text;
+  const greekText = ANY_GREEK.test(text) && hasGreekText(Array.from(text));
   let out = "";
   let i = 0;
-  while (i < chars.length) {
-    const c = chars[i]!;
+  while (i < text.length) {
+    const c = charAt(text, i)!;
+    const next = i + c.length;
     const reserved = RESERVED[c];
-    // A mapped character stays raw before a combining mark (which must keep its base) and,
-    // for Greek, in Greek text.
-    const mapped = isMark(chars[i + 1]) || (greekText && isGreekLetter(c)) ? undefined : CHAR_MAP.get(c);
     if (reserved !== undefined) {
       out += reserved;
-      i++;
-    } else if (mapped !== undefined) {
+      i = next;
+      continue;
+    }
+    // A mapped character stays raw before a combining mark (which must keep its base) and,
+    // for Greek, in Greek text.
+    const mapped = isMark(charAt(text, next)) || (greekText && isGreekLetter(c)) ? undefined : CHAR_MAP.get(c);
+    if (mapped !== undefined) {
       out += `{${mapped}}`;
-      i++;
+      i = next;
     } else if (RUN_CHAR.test(c)) {
       // A run is consumed whole, so `[` and `]` inside one stay bare: only a `[` that starts a
       // scan step (after an escape, a mapped or a raw character) becomes `{{[}}`, as in EPrints.
-      let j = i + 1;
-      while (j < chars.length && RUN_CHAR.test(chars[j]!)) j++;
-      out += chars.slice(i, j).join("");
-      i = j;
+      RUN.lastIndex = i;
+      RUN.exec(text);
+      out += text.slice(i, RUN.lastIndex);
+      i = RUN.lastIndex;
     } else {
       // Other ASCII is copied by TeX::Encode too; anything else is where EPrints writes "?".
       out += c;
-      i++;
+      i = next;
     }
   }
   return out;
