@@ -16,6 +16,7 @@ import { healthRoutes } from "./http/routes/health.js";
 import { eprintUrlRoutes } from "./http/routes/eprints-urls.js";
 import { oaiRoutes } from "./oai/routes.js";
 import { importRoutes } from "./http/routes/import.js";
+import { searchRoutes } from "./http/routes/search.js";
 
 export interface BuildOptions {
   services: Services;
@@ -70,5 +71,6 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
   eprintUrlRoutes(app, deps);
   oaiRoutes(app, deps);
   importRoutes(app, deps);
+  searchRoutes(app, deps);
   return app;
 }

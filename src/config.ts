@@ -53,6 +53,8 @@ const ConfigSchema = z.object({
     .transform((s) => (s.trim() === "none" ? [] : s.split(",").map((x) => x.trim()).filter(Boolean)))
     .pipe(z.array(z.enum(["status", "subjects", "types", "divisions", "driver"])).refine((a) => new Set(a).size === a.length, "a set is listed twice"))
     .default(["status", "subjects", "types", "divisions", "driver"]),
+  /** Search totals are counted exactly up to this many matches; above, the planner's estimate is given and flagged. */
+  VELLUM_SEARCH_EXACT_TOTAL: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
 });
 
 export interface Config {
@@ -76,6 +78,7 @@ export interface Config {
   shutdownGraceSeconds: number;
   logLevel: string;
   oaiSets: ("status" | "subjects" | "types" | "divisions" | "driver")[];
+  searchExactTotal: number;
 }
 
 export class ConfigError extends Error {}
@@ -111,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceSeconds: e.VELLUM_SHUTDOWN_GRACE,
     logLevel: e.LOG_LEVEL,
     oaiSets: e.VELLUM_OAI_SETS,
+    searchExactTotal: e.VELLUM_SEARCH_EXACT_TOTAL,
   };
 }

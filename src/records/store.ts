@@ -15,6 +15,7 @@ import type { SubjectStore } from "./subject-store.js";
 import type { SubjectTree } from "./subjects.js";
 import { fromEprintsTime, nowSeconds, toEprintsTime } from "./time.js";
 import type { TokenSigner } from "./cursor.js";
+import { EPrintSearch, type SearchFilter, type SearchPage } from "./search.js";
 
 const FIELD_ORDER = new Map(EPRINT_FIELDS.map((f, i) => [f.name, i]));
 
@@ -84,15 +85,8 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 
 type Row = { data: EPrint };
 
-export interface ListQuery {
-  eprint_status?: EPrintStatus;
-  type?: string;
-  userid?: number;
-  /** lastmod >= since */
-  since?: Date;
-  limit: number;
-  cursor?: string;
-}
+/** The list API's parameters: the search module's (filters, full text, sort, cursor, facets). */
+export type ListQuery = SearchFilter;
 
 export interface Page<T> {
   items: T[];
@@ -101,6 +95,8 @@ export interface Page<T> {
 }
 
 export class EPrintStore {
+  private searcher?: EPrintSearch;
+
   constructor(
     private readonly db: Database,
     private readonly subjects: SubjectStore,
@@ -381,44 +377,15 @@ export class EPrintStore {
     });
   }
 
-  /** Ids and statuses only: the listing walks eprintid with a signed keyset cursor. */
-  async list(q: ListQuery, viewer: Viewer): Promise<Page<EPrint>> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const arg = (v: unknown) => `$${args.push(v)}`;
-    if (!isStaff(viewer)) {
-      const me = useridOf(viewer);
-      where.push(me === undefined ? "eprint_status = 'archive'" : `(eprint_status = 'archive' OR userid = ${arg(me)})`);
-    }
-    if (q.eprint_status) where.push(`eprint_status = ${arg(q.eprint_status)}::eprint_status`);
-    if (q.type) where.push(`type = ${arg(q.type)}`);
-    if (q.userid !== undefined) where.push(`userid = ${arg(q.userid)}`);
-    if (q.since) where.push(`lastmod >= ${arg(q.since)}`);
-    const filterKey = JSON.stringify({ s: q.eprint_status, t: q.type, u: q.userid, m: q.since?.toISOString(), v: useridOf(viewer) ?? null });
-    let after = 0;
-    if (q.cursor !== undefined) {
-      const c = this.signer.verify<{ k: number; f: string }>(q.cursor);
-      if (!c || typeof c.k !== "number") throw problems.badParameter("cursor", "malformed or forged cursor: pass back the `next` value unchanged");
-      if (c.f !== filterKey) throw problems.badParameter("cursor", "this cursor belongs to a different query: keep the same filters while paging");
-      after = c.k;
-    }
-    const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const pageArgs = [...args];
-    const pageWhere = [...where, `eprintid > $${pageArgs.push(after)}`];
-    const [page, count] = await Promise.all([
-      this.db.readPool.query<Row>(
-        `SELECT data FROM eprint WHERE ${pageWhere.join(" AND ")} ORDER BY eprintid LIMIT ${q.limit + 1}`,
-        pageArgs,
-      ),
-      this.db.readPool.query(`SELECT count(*)::int AS n FROM eprint ${filter}`, args),
-    ]);
-    const rows = page.rows.slice(0, q.limit);
-    const more = page.rows.length > q.limit;
-    return {
-      items: rows.map((r) => viewFor(viewer, r.data)),
-      next: more ? this.signer.sign({ k: rows[rows.length - 1]!.data.eprintid, f: filterKey }) : null,
-      total: count.rows[0].n,
-    };
+  /** Search and listing (records/search.ts): filters, full text, sorts, keyset cursors, facets. */
+  get search(): EPrintSearch {
+    this.searcher ??= new EPrintSearch(this.db, this.subjects, this.signer);
+    return this.searcher;
+  }
+
+  /** One page of the records `viewer` may see that match `q`. */
+  async list(q: ListQuery, viewer: Viewer): Promise<SearchPage> {
+    return this.search.page(q, viewer);
   }
 }
 

@@ -1,33 +1,19 @@
 /** /api/eprints: the deposit and management API. Handlers validate, call the store, answer. */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { EPRINT_STATUSES, EPRINT_TYPES } from "../../records/fields.js";
+import { EPRINT_STATUSES } from "../../records/fields.js";
 import { EPrintInputSchema, EPrintSchema, type EPrint } from "../../records/schema.js";
 import { etagOf } from "../../records/store.js";
 import { fromEprintsTime, httpDate } from "../../records/time.js";
 import type { Services } from "../../services.js";
 import { typed } from "../context.js";
 import { ProblemSchema } from "../schemas.js";
+import { answerSearch, SearchPageSchema, SearchRequest } from "./search.js";
 
 const IdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const Revisions = z.object({
   items: z.array(z.object({ rev_number: z.number().int(), lastmod: z.string(), actor: z.number().int().nullable() })),
 });
-const ListQuery = z
-  .strictObject({
-    eprint_status: z.enum(EPRINT_STATUSES).optional(),
-    type: z.enum(EPRINT_TYPES).optional(),
-    userid: z.coerce.number().int().positive().optional(),
-    since: z
-      .string()
-      .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 date or date-time")
-      .optional()
-      .meta({ description: "only records modified at or after this time (ISO 8601)" }),
-    limit: z.coerce.number().int().min(1).max(1000).default(50),
-    cursor: z.string().max(4096).optional().meta({ description: "the `next` value of the previous page" }),
-  })
-  .meta({ description: "Filters combine with AND." });
-const Page = z.object({ items: z.array(EPrintSchema), next: z.string().nullable(), total: z.number().int() }).meta({ id: "EPrintPage" });
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 410: ProblemSchema };
 
 function withRecordHeaders(reply: FastifyReply, r: Pick<EPrint, "eprintid" | "rev_number" | "lastmod">): FastifyReply {
@@ -59,18 +45,14 @@ export function eprintRoutes(app: FastifyInstance, { services }: { services: Ser
     {
       schema: {
         tags: ["eprints"],
-        summary: "List records, filtered, with cursor pagination",
-        querystring: ListQuery,
-        response: { 200: Page, 400: ProblemSchema },
+        summary: "Search and list records: full text, filters, facets, sorts, cursor pagination; format= exports the whole result",
+        description:
+          "Every record the caller may see that matches all the filters given. Pages continue with `cursor` (the `next` of the previous page) at constant cost however deep. With `format` (an export plugin id) the whole result is streamed in that format instead.",
+        querystring: SearchRequest,
+        response: { 200: SearchPageSchema, 400: ProblemSchema },
       },
     },
-    async (req) => {
-      const q = req.query;
-      return store.list(
-        { eprint_status: q.eprint_status, type: q.type, userid: q.userid, since: q.since ? new Date(q.since) : undefined, limit: q.limit, cursor: q.cursor },
-        req.viewer,
-      );
-    },
+    async (req, reply) => answerSearch(services, req, reply, req.query),
   );
 
   r.get(
