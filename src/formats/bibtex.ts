@@ -186,7 +186,8 @@ export const bibtexFormat: ExportFormat = {
   label: "BibTeX",
   mediaType: "text/plain; charset=utf-8",
   extension: ".bib",
-  aliases: ["application/x-bibtex"],
+  aliases: ["application/x-bibtex", "text/x-bibtex", "text/bibtex"],
+  signposting: true,
   visibility: "all",
   serialize: bibtexEntry,
 };

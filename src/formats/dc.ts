@@ -11,6 +11,7 @@ export const dcFormat: ExportFormat = {
   mediaType: "text/plain; charset=utf-8",
   extension: ".txt",
   visibility: "all",
+  signposting: true,
   serialize: (record, ctx) =>
     dublinCore(record, ctx)
       .map(([element, value]) => `${element}: ${value.replace(/[\r\n]/g, " ")}\n`)

@@ -10,19 +10,13 @@ import { jsonpCallback, wrapJsonp } from "./json.js";
 import { FORMATS, formatById } from "./registry.js";
 import type { ExportFormat, FormatContext } from "./types.js";
 
+
 /**
- * Formats EPrints offers for lists only (`accept => list/*`): they have a one-record form
- * in Vellum, and /cgi/export serves it, but the abstract page does not advertise them and
- * negotiation on /id/eprint/N does not pick them.
+ * Formats offered to everyone for one record: the abstract page's "Export to" list and
+ * negotiation. List-only formats (feeds, id lists) still answer /cgi/export for one record.
  */
-export const LIST_ONLY = new Set(["Ids", "Atom", "RSS", "RSS2"]);
-
-/** Formats flagged for signposting in EPrints' pub flavour (cfg.d/signposting.pl), in that order. */
-export const SIGNPOSTING = ["BibTeX", "DC", "JSON", "XML"] as const;
-
-/** Formats offered to everyone for one record: the abstract page's "Export to" list, negotiation. */
 export function recordFormats(): ExportFormat[] {
-  return FORMATS.filter((f) => f.visibility === "all" && !LIST_ONLY.has(f.id));
+  return FORMATS.filter((f) => f.visibility === "all" && f.only !== "list");
 }
 
 /** Formats a bulk export can write: everything public (hidden ones have no list form). */
@@ -119,9 +113,8 @@ export function representationTag(r: Pick<EPrint, "eprintid" | "rev_number">, va
  */
 export function signpostingLinks(r: Pick<EPrint, "eprintid">, ctx: FormatContext): string {
   const links = [`<${eprintUri(r, ctx)}>; rel="cite-as"`];
-  for (const id of SIGNPOSTING) {
-    const f = formatById(id);
-    if (f && f.visibility === "all") links.push(`<${exportUrl(f, r, ctx)}>; rel="describedby"; type="${f.mediaType}"`);
+  for (const f of FORMATS.filter((x) => x.signposting).sort((a, b) => a.id.localeCompare(b.id))) {
+    if (f.visibility === "all") links.push(`<${exportUrl(f, r, ctx)}>; rel="describedby"; type="${f.mediaType}"`);
   }
   return links.join(", ");
 }

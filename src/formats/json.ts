@@ -182,6 +182,7 @@ export const jsonFormat: ExportFormat = {
   mediaType: "application/json; charset=utf-8",
   extension: ".js",
   aliases: ["application/json"],
+  signposting: true,
   visibility: "all",
   serialize: eprintJson,
   list: {

@@ -66,6 +66,8 @@ export interface ExportFormat {
    * lists. Unset: both.
    */
   only?: "single" | "list";
+  /** Linked from the abstract page's signposting header (EPrints' cfg.d/signposting.pl). */
+  signposting?: boolean;
   /** Set when the format is also an OAI-PMH metadata format. */
   oai?: OaiMetadataFormat;
   /** One record, as /cgi/export/eprint/N/<id>/... returns it. */

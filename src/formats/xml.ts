@@ -82,6 +82,7 @@ export const xmlFormat: ExportFormat = {
   mediaType: "application/vnd.eprints.data+xml; charset=utf-8",
   extension: ".xml",
   aliases: ["application/vnd.eprints.data+xml", "text/xml", "application/xml"],
+  signposting: true,
   qs: 0.8,
   visibility: "all",
   serialize: (record, ctx) => XML_HEAD + eprintElement(record, ctx) + XML_TAIL,

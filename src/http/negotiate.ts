@@ -32,22 +32,6 @@ export interface AcceptRange extends MediaType {
 export const SUMMARY_PAGE = "SummaryPage";
 const SUMMARY_PAGE_QS = 0.9;
 
-/**
- * Media types commonly used for a format but not always declared by its module. Only
- * applied when the format is registered; the module's own `aliases` are read as well.
- */
-const WELL_KNOWN_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  BibTeX: ["application/x-bibtex", "text/x-bibtex", "text/bibtex"],
-  RIS: ["application/x-research-info-systems"],
-  EndNote: ["application/x-endnote-refer"],
-  JSON: ["application/json"],
-  CSV: ["text/csv"],
-  XML: ["application/vnd.eprints.data+xml"],
-  RDFXML: ["application/rdf+xml"],
-  RDFN3: ["text/n3", "text/turtle"],
-  RDFNT: ["application/n-triples"],
-};
-
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** `type/subtype; a=b` → parts, lower-cased (parameter values keep their case, unquoted); undefined if malformed. */
@@ -115,7 +99,7 @@ export function candidatesOf(
   ];
   for (const f of formats) {
     const own = [`application/x-eprints-export-${f.id.toLowerCase()}`];
-    const offered = byMediaType(f) ? [f.mediaType, ...(f.aliases ?? []), ...(WELL_KNOWN_ALIASES[f.id] ?? []), ...own] : own;
+    const offered = byMediaType(f) ? [f.mediaType, ...(f.aliases ?? []), ...own] : own;
     const seen = new Set<string>();
     const types: MediaType[] = [];
     for (const t of offered) {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { candidatesOf, negotiate, parseAccept } from "../../src/http/negotiate.js";
 import type { ExportFormat } from "../../src/formats/types.js";
+import { formatById } from "../../src/formats/registry.js";
 
 const fmt = (id: string, mediaType: string, extra: Partial<ExportFormat> = {}): ExportFormat => ({
   id,
@@ -20,12 +21,12 @@ const FORMATS = [
   fmt("XML", "application/vnd.eprints.data+xml; charset=utf-8", { aliases: ["text/xml", "application/xml"], qs: 0.8 }),
   fmt("JSON", "application/json; charset=utf-8"),
   fmt("CSV", "text/csv; charset=utf-8"),
-  fmt("BibTeX", "text/plain; charset=utf-8"),
-  fmt("RIS", "text/plain"),
+  fmt("BibTeX", "text/plain; charset=utf-8", { aliases: ["application/x-bibtex", "text/x-bibtex", "text/bibtex"] }),
+  fmt("RIS", "text/plain", { aliases: ["application/x-research-info-systems"] }),
   fmt("DC", "text/plain; charset=utf-8"),
   fmt("MODS", "text/xml; charset=utf-8"),
   fmt("RDFXML", "application/rdf+xml", { qs: 0.85 }),
-  fmt("RDFN3", "text/n3", { qs: 0.84 }),
+  fmt("RDFN3", "text/n3", { qs: 0.84, aliases: ["text/turtle"] }),
   fmt("HTML", "text/html; charset=utf-8"),
   fmt("OAI_DC", "text/xml", { visibility: "hidden" }),
 ];
@@ -34,6 +35,15 @@ const pick = (accept: string | undefined) => {
   const n = negotiate(accept, candidates);
   return n.kind === "format" ? n.format.id : n.kind === "summary" ? "page" : "406";
 };
+
+describe("the registered formats", () => {
+  it("declare the media types clients commonly use for them", () => {
+    expect(formatById("BibTeX")!.aliases).toEqual(expect.arrayContaining(["application/x-bibtex", "text/x-bibtex", "text/bibtex"]));
+    expect(formatById("RIS")!.aliases).toContain("application/x-research-info-systems");
+    expect(formatById("RDFN3")!.aliases).toContain("text/turtle");
+    expect(formatById("JSON")!.aliases).toContain("application/json");
+  });
+});
 
 describe("negotiation on /id/eprint/N", () => {
   it.each([
