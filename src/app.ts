@@ -9,6 +9,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Services } from "./services.js";
 import { registerErrorHandling } from "./http/errors.js";
+import { registerProtection } from "./http/protection.js";
 import { eprintRoutes } from "./http/routes/eprints.js";
 import { accountRoutes } from "./http/routes/accounts.js";
 import { subjectRoutes } from "./http/routes/subjects.js";
@@ -34,11 +35,14 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
     return503OnClosing: true,
+    // believe X-Forwarded-For from exactly the configured number of proxies in front
+    trustProxy: (_address: string, hop: number) => hop < services.config.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addContentTypeParser(["application/merge-patch+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
   registerErrorHandling(app);
+  await registerProtection(app, services.config);
 
   await app.register(swagger, {
     openapi: {
@@ -54,7 +58,7 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   // set per request by the hook below (fastify wants a non-reference default)

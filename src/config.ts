@@ -42,6 +42,12 @@ const ConfigSchema = z.object({
   VELLUM_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Seconds in-flight requests get to finish on SIGTERM. */
   VELLUM_SHUTDOWN_GRACE: z.coerce.number().min(0).max(600).default(20),
+  /** Requests a minute per client address without a token (0: no limit). */
+  VELLUM_RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(0).default(600),
+  /** Requests a minute per API token (0: no limit). */
+  VELLUM_RATE_LIMIT_TOKEN: z.coerce.number().int().min(0).default(3000),
+  /** Trust X-Forwarded-For from this many proxies in front (client addresses for rate limits and logs). */
+  VELLUM_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
    * OAI-PMH sets, in header order: any of status, subjects, types, divisions, driver (comma
@@ -77,6 +83,9 @@ export interface Config {
   dbPoolSize: number;
   shutdownGraceSeconds: number;
   logLevel: string;
+  rateLimitAnonymous: number;
+  rateLimitToken: number;
+  trustProxy: number;
   oaiSets: ("status" | "subjects" | "types" | "divisions" | "driver")[];
   searchExactTotal: number;
 }
@@ -112,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenSecret: e.VELLUM_TOKEN_SECRET,
     dbPoolSize: e.VELLUM_DB_POOL_SIZE,
     shutdownGraceSeconds: e.VELLUM_SHUTDOWN_GRACE,
+    rateLimitAnonymous: e.VELLUM_RATE_LIMIT_ANONYMOUS,
+    rateLimitToken: e.VELLUM_RATE_LIMIT_TOKEN,
+    trustProxy: e.VELLUM_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     oaiSets: e.VELLUM_OAI_SETS,
     searchExactTotal: e.VELLUM_SEARCH_EXACT_TOTAL,
