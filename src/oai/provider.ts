@@ -16,7 +16,7 @@ import { viewFor } from "../records/policy.js";
 import type { SubjectTree } from "../records/subjects.js";
 import { parseRequest, requestAttributes, type Args, type Verb } from "./args.js";
 import { parseRange, type DateRange } from "./dates.js";
-import { allSets, headerSetSpecs, parseSet, type SetFilter, type SetId } from "./sets.js";
+import { allSets, headerSetSpecs, parseSet, type SetFilter } from "./sets.js";
 import type { OaiItem, OaiStore } from "./store.js";
 import { issueToken, readToken, type ResumptionState } from "./token.js";
 import { element, errorResponse, pretty, utcDatetime, verbResponse, type Envelope, type OaiError } from "./xml.js";

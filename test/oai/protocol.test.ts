@@ -73,6 +73,19 @@ describe("Identify", () => {
     }
   });
 
+  it("leaves out the oai-identifier description when the host is no domain name (it would not validate)", async () => {
+    const local = await exampleApp({ VELLUM_BASE_URL: "http://localhost:3000" });
+    try {
+      const xml = await valid({ verb: "Identify" }, local);
+      expect(xml).toContain("<baseURL>http://localhost:3000/cgi/oai2</baseURL>");
+      expect(xml).not.toContain("<description>");
+      const record = await valid({ verb: "GetRecord", identifier: "oai:localhost:101", metadataPrefix: "oai_dc" }, local);
+      expect(record).toContain("<identifier>oai:localhost:101</identifier>");
+    } finally {
+      await local.close();
+    }
+  });
+
   it("declares persistent deletions and seconds granularity", async () => {
     const xml = await valid({ verb: "Identify" });
     expect(xml).toContain("<deletedRecord>persistent</deletedRecord>");
