@@ -8,7 +8,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Services } from "./services.js";
-import { registerErrorHandling } from "./http/errors.js";
+import { frameworkErrorHandler, registerErrorHandling } from "./http/errors.js";
 import { registerProtection } from "./http/protection.js";
 import { eprintRoutes } from "./http/routes/eprints.js";
 import { accountRoutes } from "./http/routes/accounts.js";
@@ -35,6 +35,8 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
     return503OnClosing: true,
+    // router failures (bad percent-encoding, over-long path segments) as problem+json too
+    frameworkErrors: frameworkErrorHandler,
     // believe X-Forwarded-For from exactly the configured number of proxies in front
     trustProxy: (_address: string, hop: number) => hop < services.config.trustProxy,
   });

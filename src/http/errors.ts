@@ -69,6 +69,25 @@ export function toProblem(err: unknown): Problem | undefined {
   return undefined;
 }
 
+/**
+ * Failures Fastify's router finds before any route runs (Fastify's `frameworkErrors`): a
+ * path whose percent-encoding is not UTF-8, a path parameter over `maxParamLength`. Without
+ * this they would be Fastify's own JSON, not problem+json.
+ */
+export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  switch (err.code) {
+    case "FST_ERR_BAD_URL":
+      sendProblem(reply, req, new Problem(400, "bad-url", "Bad URL", "the path is not valid percent-encoded UTF-8"));
+      return;
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      sendProblem(reply, req, new Problem(414, "uri-too-long", "URI Too Long", "a path segment is too long"));
+      return;
+  }
+  const p = toProblem(err) ?? new Problem(500, "internal", "Internal Server Error", `an unexpected error occurred; quote request id ${req.id}`);
+  if (p.status >= 500) req.log.error({ err }, "framework error");
+  sendProblem(reply, req, p);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);
