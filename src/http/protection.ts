@@ -31,6 +31,9 @@ export async function registerProtection(app: FastifyInstance, config: Config): 
     methods: ["GET", "HEAD"],
     exposedHeaders: ["ETag", "Last-Modified", "Link", "Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"],
     maxAge: 86400,
+    // a bare OPTIONS (no Origin or Access-Control-Request-Method) is asking which methods
+    // exist, not a broken preflight: answer it, rather than the plugin's text/plain 400
+    strictPreflight: false,
   });
   if (config.rateLimitAnonymous === 0 && config.rateLimitToken === 0) return;
   await app.register(rateLimit, {
