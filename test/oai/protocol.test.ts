@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestApp } from "../support/app.js";
-import { BASE, EPRINTS_SETS, errorsOf, eprintsResponse, exampleApp, expectValid, normalise, oai, requestOf, type Params } from "./support.js";
+import { BASE, EPRINTS_SETS, errorsOf, eprintsResponse, exampleApp, expectValid, normalise, oai, requestOf, schemaErrors, type Params } from "./support.js";
 
 let t: TestApp;
 let kar: TestApp;
@@ -29,6 +29,13 @@ describe("the envelope", () => {
     const date = /<responseDate>([^<]+)<\/responseDate>/.exec(xml)![1]!;
     expect(Math.abs(Date.parse(date) - Date.now())).toBeLessThan(10_000);
     expect(requestOf(xml)).toBe(`<request verb="Identify">${BASE}</request>`);
+  });
+
+  it("is checked by a validator that does reject bad responses", async () => {
+    const xml = await valid({ verb: "GetRecord", identifier: "oai:kar.kent.ac.uk:101", metadataPrefix: "oai_dc" });
+    expect(schemaErrors(xml.replace(/<datestamp>(\d{4}-\d\d-\d\d)T/, "<datestamp>$1 "))).toMatch(/datestamp/);
+    expect(schemaErrors(xml.replace("<dc:title>", "<dc:titel>").replace("</dc:title>", "</dc:titel>"))).toMatch(/titel/);
+    expect(schemaErrors(xml.replace(/<request [^>]*>/, '<request verb="Nope">'))).toMatch(/verb/);
   });
 
   it("answers POST (form-encoded) exactly as GET", async () => {
