@@ -8,6 +8,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Services } from "./services.js";
+import { ANONYMOUS } from "./accounts/viewer.js";
 import { frameworkErrorHandler, registerErrorHandling } from "./http/errors.js";
 import { registerProtection } from "./http/protection.js";
 import { eprintRoutes } from "./http/routes/eprints.js";
@@ -18,6 +19,7 @@ import { eprintUrlRoutes } from "./http/routes/eprints-urls.js";
 import { oaiRoutes } from "./oai/routes.js";
 import { importRoutes } from "./http/routes/import.js";
 import { searchRoutes } from "./http/routes/search.js";
+import { readRouting } from "./http/read-routing.js";
 
 export interface BuildOptions {
   services: Services;
@@ -66,10 +68,13 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
   // set per request by the hook below (fastify wants a non-reference default)
   app.decorateRequest("viewer", null as never);
   app.addHook("onRequest", async (req) => {
-    req.viewer = await services.accounts.authenticate(req.headers.authorization);
+    // OAI-PMH serves public data only; harvesters configured with Basic credentials must
+    // not be turned away, so its credentials are not read at all
+    req.viewer = req.url.startsWith("/cgi/oai2") ? ANONYMOUS : await services.accounts.authenticate(req.headers.authorization);
   });
 
   const deps = { services };
+  readRouting(app, deps);
   healthRoutes(app, deps);
   eprintRoutes(app, deps);
   accountRoutes(app, deps);

@@ -50,9 +50,15 @@ export async function registerProtection(app: FastifyInstance, config: Config): 
       return limit === 0 ? Number.MAX_SAFE_INTEGER : limit;
     },
     allowList: (req) => req.url === "/healthz" || req.url === "/readyz",
-    errorResponseBuilder: (_req, ctx) =>
-      new Problem(429, "rate-limited", "Too Many Requests", `at most ${ctx.max} requests a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`, {}, {
-        "retry-after": String(Math.ceil(ctx.ttl / 1000)),
-      }),
+    // OAI-PMH's own flow control is 503 + Retry-After, which harvesters honour; elsewhere 429
+    errorResponseBuilder: (req, ctx) =>
+      new Problem(
+        req.url.startsWith("/cgi/oai2") ? 503 : 429,
+        "rate-limited",
+        req.url.startsWith("/cgi/oai2") ? "Service Unavailable" : "Too Many Requests",
+        `at most ${ctx.max} requests a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        {},
+        { "retry-after": String(Math.ceil(ctx.ttl / 1000)) },
+      ),
   });
 }

@@ -35,6 +35,12 @@ describe("rate limits", () => {
     expect((await t.request({ method: "GET", url: "/api/subjects/HV", as: "alice", remoteAddress: "203.0.113.9" })).statusCode).toBe(200);
   });
 
+  it("answer OAI-PMH harvesters over their limit with 503 + Retry-After, the protocol's flow control", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await t.request({ method: "GET", url: "/cgi/oai2?verb=Identify", remoteAddress: "203.0.113.20", headers: { authorization: "Basic aGFydmVzdGVyOnNlY3JldA==" } })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 503]);
+  });
+
   it("never limit the health probes", async () => {
     for (let i = 0; i < 8; i++) expect((await t.request({ method: "GET", url: "/healthz", remoteAddress: "203.0.113.10" })).statusCode).toBe(200);
   });
