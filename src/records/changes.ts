@@ -1,19 +1,23 @@
 /**
- * The change feed: every create, update, status move and removal, in the order the writes
- * happened, so a client can mirror the repository by polling one URL.
+ * The change feed: every create, update, status move and removal, so a client can mirror the
+ * repository by polling one URL.
  *
- * Ordering and gaps. `eprint_change.seq` comes from a sequence, so two transactions can
- * commit in the opposite order of their seqs: a reader that saw 11 and moved its cursor
- * past it would never see 10 when 10 commits later. Each change row therefore records
- * `horizon`, the snapshot's xmax when it was written (every transaction that could still
- * hold a smaller seq has an xid below it, because every writer changes the eprint row,
- * which gives it an xid, before it takes its seq). The feed serves a row only once the
- * oldest transaction still running has an xid at or above the row's horizon: then every
- * smaller seq is committed (and visible) or rolled back. The served prefix only grows, so a
- * cursor is just the last seq served.
- * The price is a lag: a change appears once the writing transactions that were in flight
- * when it was written have ended; a long-running writing transaction anywhere in the
- * PostgreSQL cluster (xids are cluster-wide) holds the feed back until it ends.
+ * Order, and why no change is ever skipped. `eprint_change.seq` comes from a sequence, so two
+ * transactions can commit in the opposite order of their seqs: a reader that saw seq 11 and
+ * moved its cursor past it would never see 10 when 10 committed later. So the feed is ordered
+ * by the writing transaction's id (`xid`, then `seq` within a transaction) and serves only
+ * rows whose xid is below every transaction still running in this database: each poll takes a
+ * snapshot, then reads the xids of this database's running transactions (pg_stat_activity),
+ * then reads the rows in a later snapshot. A transaction below that bound has ended before
+ * the rows are read, so its rows are all visible (or it rolled back); any row that appears
+ * later has a larger xid, so it sorts after every row already served, and a cursor is simply
+ * the last (xid, seq) served.
+ * What this costs: a change appears once every transaction of this database that was already
+ * writing when it was made has ended (milliseconds for Vellum's own writes; a long import
+ * batch or a long transaction of another program on the same database holds the feed back
+ * until it ends). Transaction order is commit order for writes that do not overlap; changes
+ * to one record always come in the order they were made (the record's row lock orders them),
+ * except when an import batch that replaces records races an edit of the same record.
  *
  * Privacy. Staff see every change as recorded, with the status it left the record in.
  * Everyone else sees the public feed, computed at write time (trigger eprint_change_classify):
@@ -56,7 +60,29 @@ export interface ChangePage {
 }
 
 interface Cursor {
+  /** The last (xid, seq) served: xid8 as text. */
+  x: string;
   s: number;
+}
+
+const TWO_32 = 1n << 32n;
+
+/**
+ * The lowest xid any change not yet visible can have: `xmax` of a snapshot taken first, or
+ * the xid of a transaction of this database running after it, if lower. pg_stat_activity
+ * gives 32-bit xids; they are widened with the epoch of `xmax` (an xid above xmax started
+ * after the snapshot and cannot lower the bound).
+ */
+export function settledBelow(xmax: string, running: string[]): bigint {
+  const top = BigInt(xmax);
+  let low = top;
+  for (const r of running) {
+    const behind = (((top % TWO_32) - BigInt(r)) % TWO_32 + TWO_32) % TWO_32;
+    if (behind === 0n || behind > TWO_32 / 2n) continue;
+    const full = top - behind;
+    if (full < low) low = full;
+  }
+  return low;
 }
 
 export class ChangeFeed {
@@ -66,27 +92,32 @@ export class ChangeFeed {
   ) {}
 
   async page(opts: { since?: string; limit: number; includeRecord?: boolean }, viewer: Viewer): Promise<ChangePage> {
-    let after = 0;
+    let after: Cursor = { x: "0", s: 0 };
     if (opts.since !== undefined) {
       const c = this.signer.verify<Cursor>(opts.since);
-      if (!c || typeof c.s !== "number" || !Number.isSafeInteger(c.s) || c.s < 0) {
+      if (!c || typeof c.x !== "string" || !/^\d{1,20}$/.test(c.x) || typeof c.s !== "number" || !Number.isSafeInteger(c.s) || c.s < 0) {
         throw problems.badParameter("since", "malformed or forged cursor: pass back the `next` value unchanged");
       }
-      after = c.s;
+      after = c;
     }
+    // the primary: a replica's activity view does not show the primary's writers
     const pool: pg.Pool = this.db.pool;
-    // first the horizon (one snapshot), then the rows up to it (a later snapshot sees them all)
-    const tip = Math.max(after, await this.settledTip(pool));
+    // one statement: its snapshot is taken before pg_stat_activity is read
+    const horizon = await pool.query(
+      `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
+              ARRAY(SELECT backend_xid::text FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL) AS running`,
+    );
+    const bound = settledBelow(horizon.rows[0].xmax, horizon.rows[0].running);
     const staff = isStaff(viewer);
     const { rows } = await pool.query(
-      `SELECT c.seq, c.eprintid, c.rev_number, c.action, c.public_action, c.eprint_status,
+      `SELECT c.xid::text AS xid, c.seq, c.eprintid, c.rev_number, c.action, c.public_action, c.eprint_status,
               to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
               ${opts.includeRecord ? ", r.data" : ""}
          FROM eprint_change c
          ${opts.includeRecord ? "LEFT JOIN eprint_revision r ON r.eprintid = c.eprintid AND r.rev_number = c.rev_number" : ""}
-        WHERE c.seq > $1 AND c.seq <= $2 ${staff ? "" : "AND c.public_action IS NOT NULL"}
-        ORDER BY c.seq LIMIT $3`,
-      [after, tip, opts.limit],
+        WHERE (c.xid, c.seq) > ($1::xid8, $2::bigint) AND c.xid < $3::xid8 ${staff ? "" : "AND c.public_action IS NOT NULL"}
+        ORDER BY c.xid, c.seq LIMIT $4`,
+      [after.x, after.s, bound.toString(), opts.limit],
     );
     const items = rows.map((r): Change => {
       const change: Change = {
@@ -102,18 +133,9 @@ export class ChangeFeed {
       return change;
     });
     const full = rows.length === opts.limit;
-    const last = full ? items[items.length - 1]!.seq : tip;
-    return { items, next: this.signer.sign({ s: last } satisfies Cursor), more: full && last < tip };
-  }
-
-  /**
-   * The largest seq below which every change is settled: its horizon is at or below the
-   * oldest xid still running, so every smaller seq has committed or rolled back.
-   */
-  private async settledTip(pool: pg.Pool): Promise<number> {
-    const { rows } = await pool.query(
-      `SELECT seq FROM eprint_change WHERE horizon <= pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq DESC LIMIT 1`,
-    );
-    return rows[0] ? Number(rows[0].seq) : 0;
+    const last = rows[rows.length - 1];
+    // a short page has read everything below the bound: the next poll starts there
+    const next: Cursor = full ? { x: last.xid, s: Number(last.seq) } : BigInt(after.x) < bound ? { x: bound.toString(), s: 0 } : after;
+    return { items, next: this.signer.sign(next satisfies Cursor), more: full };
   }
 }

@@ -7,8 +7,9 @@
 -- the documents of the records filed under it through trigger subject_search_refresh.
 --
 -- Every eprint_change row records the status after the change and what an anonymous mirror
--- may learn from it (trigger eprint_change_classify), and the snapshot horizon readers use to
--- serve changes in sequence order without skipping one that commits late.
+-- may learn from it (trigger eprint_change_classify), and the id of the transaction that
+-- wrote it, which the feed orders by so that a reader never skips a change that commits late
+-- (records/changes.ts).
 
 CREATE EXTENSION IF NOT EXISTS unaccent;
 
@@ -128,8 +129,10 @@ ADD COLUMN     "title_sort" VARCHAR(128);
 
 -- AlterTable
 ALTER TABLE "eprint_change" ADD COLUMN     "eprint_status" "eprint_status",
-ADD COLUMN     "horizon" xid8 NOT NULL DEFAULT pg_snapshot_xmax(pg_current_snapshot()),
-ADD COLUMN     "public_action" VARCHAR(16);
+ADD COLUMN     "public_action" VARCHAR(16),
+ADD COLUMN     "xid" xid8 NOT NULL DEFAULT '0';
+-- rows written before this migration sort first; from now on each row carries its writer's xid
+ALTER TABLE "eprint_change" ALTER COLUMN "xid" SET DEFAULT pg_current_xact_id();
 
 CREATE TRIGGER eprint_search_maintain BEFORE INSERT OR UPDATE ON eprint
   FOR EACH ROW EXECUTE FUNCTION eprint_search_maintain();
@@ -169,4 +172,7 @@ CREATE INDEX "eprint_date_eprintid_idx" ON "eprint"("date", "eprintid");
 CREATE INDEX "eprint_title_sort_eprintid_idx" ON "eprint"("title_sort", "eprintid");
 
 -- CreateIndex
-CREATE INDEX "eprint_datestamp_idx" ON "eprint"("datestamp");
+CREATE INDEX "eprint_datestamp_eprintid_idx" ON "eprint"("datestamp", "eprintid");
+
+-- CreateIndex
+CREATE INDEX "eprint_change_xid_seq_idx" ON "eprint_change"("xid", "seq");
