@@ -27,6 +27,7 @@ import {
   isValidIsbn,
   isValidIssn,
   isValidOrcid,
+  storableTextProblem,
   timeProblem,
 } from "./validators.js";
 
@@ -35,19 +36,25 @@ const refine = (check: (v: string) => string | null) => (v: string, ctx: z.Refin
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 };
 
+/** A string of text the database can store (no NUL, no unpaired surrogate): users', subjects' and tokens' fields. */
+export const storableString = (min: number, max: number) =>
+  z.string().min(min).max(max).superRefine(refine(storableTextProblem));
+
 /** EPrints `text`: one line, at most 255 characters (its VARCHAR(255)). */
 const text = (max = 255) =>
   z
     .string()
     .min(1, "must not be empty; leave the field out instead")
     .max(max, `at most ${max} characters`)
-    .refine((s) => !/[\r\n]/.test(s), "must be a single line");
+    .refine((s) => !/[\r\n]/.test(s), "must be a single line")
+    .superRefine(refine(storableTextProblem));
 /** EPrints `longtext`: keeps newlines. */
-const longtext = z.string().min(1, "must not be empty; leave the field out instead").max(1_000_000);
+const longtext = z.string().min(1, "must not be empty; leave the field out instead").max(1_000_000).superRefine(refine(storableTextProblem));
 const url = z
   .string()
   .max(2048)
-  .refine(isHttpUrl, "must be an absolute http(s) URL");
+  .refine(isHttpUrl, "must be an absolute http(s) URL")
+  .superRefine(refine(storableTextProblem));
 const int = z.number().int().min(0).max(2_147_483_647);
 const date = z.string().superRefine(refine(dateProblem)).meta({ description: "YYYY, YYYY-MM or YYYY-MM-DD" });
 const time = z

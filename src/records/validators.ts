@@ -1,4 +1,18 @@
-/** Checks for identifiers whose syntax carries a checksum or a registry prefix. */
+/** Checks for identifiers whose syntax carries a checksum or a registry prefix, and for text at all. */
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text PostgreSQL can store: no NUL character (text and jsonb refuse it) and no unpaired
+ * UTF-16 surrogate (jsonb refuses the `\ud83d` escape, text would get U+FFFD). A JSON
+ * string may carry either, so such input is refused where it comes in, naming its field,
+ * rather than failing in the database.
+ */
+export function storableTextProblem(value: string): string | null {
+  if (value.includes("\u0000")) return "must not contain NUL characters";
+  if (UNPAIRED_SURROGATE.test(value)) return "must be Unicode text: it contains an unpaired surrogate";
+  return null;
+}
 
 /** ORCID iD check digit, ISO 7064 MOD 11-2, over the first 15 digits. */
 export function isValidOrcid(value: string): boolean {
