@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Database } from "../db/index.js";
 import { Problem, problems } from "../errors.js";
-import { NameSchema } from "../records/schema.js";
+import { NameSchema, storableString } from "../records/schema.js";
 import { ANONYMOUS, type Usertype, type Viewer } from "./viewer.js";
 
 export const USERTYPES = ["user", "editor", "admin"] as const;
@@ -18,8 +18,8 @@ export const UserInputSchema = z
     usertype: z.enum(USERTYPES).default("user"),
     email: z.email().max(255).optional(),
     name: NameSchema.optional(),
-    dept: z.string().min(1).max(255).optional(),
-    org: z.string().min(1).max(255).optional(),
+    dept: storableString(1, 255).optional(),
+    org: storableString(1, 255).optional(),
   })
   .meta({ id: "NewUser" });
 export type UserInput = z.input<typeof UserInputSchema>;

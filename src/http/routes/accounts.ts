@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { UserInputSchema, UserSchema, requireAdmin, requireUser } from "../../accounts/accounts.js";
 import { isAdmin } from "../../accounts/viewer.js";
+import { storableString } from "../../records/schema.js";
 import { problems } from "../../errors.js";
 import type { Services } from "../../services.js";
 import { typed } from "../context.js";
@@ -51,7 +52,7 @@ export function accountRoutes(app: FastifyInstance, { services }: { services: Se
         tags: ["users"],
         summary: "Create an API token for a user (admin, or the user for themself); the secret is returned once",
         params: IdParams,
-        body: z.strictObject({ label: z.string().min(1).max(255).optional() }).optional(),
+        body: z.strictObject({ label: storableString(1, 255).optional() }).optional(),
         response: { 201: NewToken, ...errors },
       },
     },

@@ -3,12 +3,13 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { requireAdmin } from "../../accounts/accounts.js";
 import { problems } from "../../errors.js";
+import { storableString } from "../../records/schema.js";
 import type { SubjectTree } from "../../records/subjects.js";
 import type { Services } from "../../services.js";
 import { typed } from "../context.js";
 import { ProblemSchema } from "../schemas.js";
 
-const SubjectNameSchema = z.object({ name: z.string().min(1).max(1024), lang: z.string().min(2).max(16) });
+const SubjectNameSchema = z.object({ name: storableString(1, 1024), lang: storableString(2, 16) });
 const SubjectSchema = z
   .object({
     subjectid: z.string(),
