@@ -16,6 +16,7 @@ import type { SubjectTree } from "./subjects.js";
 import { fromEprintsTime, nowSeconds, toEprintsTime } from "./time.js";
 import type { TokenSigner } from "./cursor.js";
 import { EPrintSearch, type SearchFilter, type SearchPage } from "./search.js";
+import { IdempotencyKeys, type IdempotentRequest } from "./idempotency.js";
 
 const FIELD_ORDER = new Map(EPRINT_FIELDS.map((f, i) => [f.name, i]));
 
@@ -85,6 +86,17 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 
 type Row = { data: EPrint };
 
+/**
+ * After writing records with ids of their own: move the id sequence past them, inside the
+ * writing transaction, so no crash between the commit and this step can leave the sequence
+ * behind (the next deposit would collide). Forward only: a sequence already ahead (ids
+ * handed out to deposits in flight) is left alone. setval is not undone by a rollback,
+ * which at worst leaves a gap in the ids.
+ */
+const ADVANCE_EPRINTID = `SELECT setval(s.name, m.id)
+  FROM (SELECT pg_get_serial_sequence('eprint', 'eprintid') AS name) s, (SELECT max(eprintid) AS id FROM eprint) m
+  WHERE m.id > COALESCE(pg_sequence_last_value(s.name::regclass), 0)`;
+
 /** The list API's parameters: the search module's (filters, full text, sort, cursor, facets). */
 export type ListQuery = SearchFilter;
 
@@ -96,12 +108,16 @@ export interface Page<T> {
 
 export class EPrintStore {
   private searcher?: EPrintSearch;
+  /** Idempotency-Key bookkeeping for deposits. */
+  readonly keys: IdempotencyKeys;
 
   constructor(
     private readonly db: Database,
     private readonly subjects: SubjectStore,
     private readonly signer: TokenSigner,
-  ) {}
+  ) {
+    this.keys = new IdempotencyKeys(db);
+  }
 
   /**
    * The stored record, unfiltered; undefined when it does not exist. Parsed again because
@@ -143,11 +159,27 @@ export class EPrintStore {
   }
 
   async create(body: unknown, viewer: Viewer): Promise<EPrint> {
+    return (await this.createOnce(body, viewer)).record;
+  }
+
+  /**
+   * A deposit. With `request` (an Idempotency-Key and the request's fingerprint), at most
+   * once per key and user: the key is claimed in the deposit's own transaction, and a retry
+   * gets the record as the first request created it (`replayed`), even when the two race.
+   */
+  async createOnce(body: unknown, viewer: Viewer, request?: IdempotentRequest): Promise<{ record: EPrint; replayed: boolean }> {
     const userid = useridOf(viewer);
     if (userid === undefined) throw problems.unauthorized();
-    const input = validateInput(body, await this.subjects.current());
-    const now = toEprintsTime(nowSeconds());
+    // without a key, check before opening a transaction; with one, a retry must be answered
+    // from the key (an edited body is 422, not whatever its validation says)
+    const checked = request ? undefined : validateInput(body, await this.subjects.current());
     return this.db.prisma.$transaction(async (tx) => {
+      if (request) {
+        const earlier = await this.keys.claim(tx, userid, request);
+        if (earlier !== undefined) return { record: EPrintSchema.parse(JSON.parse(earlier)), replayed: true };
+      }
+      const input = checked ?? validateInput(body, await this.subjects.current());
+      const now = toEprintsTime(nowSeconds());
       const id = (await tx.$queryRaw<{ id: number }[]>`SELECT nextval(pg_get_serial_sequence('eprint', 'eprintid'))::int AS id`)[0]!.id;
       const record = ordered({
         ...input,
@@ -162,7 +194,8 @@ export class EPrintStore {
         full_text_status: input.full_text_status ?? "none",
       });
       await insertRow(tx, record, "created", userid);
-      return record;
+      if (request) await this.keys.settle(tx, userid, request, JSON.stringify(record));
+      return { record, replayed: false };
     });
   }
 
@@ -174,8 +207,8 @@ export class EPrintStore {
     await this.db.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`DELETE FROM eprint WHERE eprintid = ${record.eprintid}`;
       await insertRow(tx, record, "created", actor);
+      await tx.$queryRawUnsafe(ADVANCE_EPRINTID);
     });
-    await this.db.pool.query(`SELECT setval(pg_get_serial_sequence('eprint', 'eprintid'), GREATEST((SELECT max(eprintid) FROM eprint), 1))`);
   }
 
   /** `n` fresh eprint ids from the sequence. */
@@ -231,15 +264,13 @@ export class EPrintStore {
          SELECT eprintid, rev_number, 'created' FROM eprint WHERE eprintid = ANY($1::int[]) ORDER BY eprintid`,
         [records.map((r) => r.eprintid)],
       );
+      if (opts.replace) await client.query(ADVANCE_EPRINTID);
       await client.query("COMMIT");
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
       throw err;
     } finally {
       client.release();
-    }
-    if (opts.replace) {
-      await this.db.pool.query(`SELECT setval(pg_get_serial_sequence('eprint', 'eprintid'), GREATEST((SELECT max(eprintid) FROM eprint), 1))`);
     }
   }
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EPRINT_STATUSES } from "../../records/fields.js";
 import { EPrintInputSchema, EPrintSchema, type EPrint } from "../../records/schema.js";
 import { etagOf } from "../../records/store.js";
+import { fingerprintOf, idempotencyKeyOf } from "../../records/idempotency.js";
 import { fromEprintsTime, httpDate } from "../../records/time.js";
 import type { Services } from "../../services.js";
 import { typed } from "../context.js";
@@ -30,12 +31,18 @@ export function eprintRoutes(app: FastifyInstance, { services }: { services: Ser
       schema: {
         tags: ["eprints"],
         summary: "Deposit a new item (it starts in the depositor's inbox)",
+        description:
+          "With an `Idempotency-Key` header (any 1–255 visible ASCII characters, e.g. a UUID), a retry of the same request by the same user within 24 hours answers the first result (status, body, `Location`) instead of depositing again, also when the retries race; the same key with a different body is 422. Requests that fail are not remembered.",
+        headers: z.looseObject({ "idempotency-key": z.string().max(1024).optional() }),
         body: EPrintInputSchema,
-        response: { 201: EPrintSchema, ...errors },
+        response: { 201: EPrintSchema, ...errors, 409: ProblemSchema, 422: ProblemSchema },
       },
     },
     async (req, reply) => {
-      const record = await store.create(req.body, req.viewer);
+      const key = idempotencyKeyOf(req.headers["idempotency-key"]);
+      const request = key === undefined ? undefined : { key, fingerprint: fingerprintOf("POST", "/api/eprints", req.body) };
+      const { record, replayed } = await store.createOnce(req.body, req.viewer, request);
+      if (replayed) reply.header("idempotent-replayed", "true");
       return withRecordHeaders(reply.status(201).header("location", `/api/eprints/${record.eprintid}`), record).send(record);
     },
   );
