@@ -15,8 +15,7 @@ import type pg from "pg";
 import { isStaff, useridOf, type Viewer } from "../accounts/viewer.js";
 import { problems, type Problem } from "../errors.js";
 import { isOwner, viewFor } from "./policy.js";
-import { EPrintSchema, type EPrint, type EPrintStatus } from "./schema.js";
-import { ordered } from "./store.js";
+import { EPrintSchema, type EPrint } from "./schema.js";
 
 export type Surface = "export" | "rest";
 
@@ -76,38 +75,3 @@ function visibleWhere(viewer: Viewer, surface: Surface, args: unknown[]): string
   return "eprint_status = 'archive'";
 }
 
-export interface ExportFilter {
-  eprint_status?: EPrintStatus;
-  type?: string;
-  userid?: number;
-  /** lastmod >= since */
-  since?: Date;
-}
-
-/**
- * Every record matching `filter` that `viewer` may see, as they see it, in eprintid order.
- * Reads keyset pages (eprintid > last, `pageSize` rows) so memory stays flat whatever the
- * repository's size; each page is a short query of its own, so no transaction or cursor
- * is held open while a slow client reads.
- */
-export async function* streamVisible(pool: pg.Pool, viewer: Viewer, filter: ExportFilter, pageSize = 500): AsyncGenerator<EPrint> {
-  const args: unknown[] = [];
-  const where: string[] = [];
-  const visible = visibleWhere(viewer, "export", args);
-  if (visible) where.push(visible);
-  const arg = (v: unknown) => `$${args.push(v)}`;
-  if (filter.eprint_status) where.push(`eprint_status = ${arg(filter.eprint_status)}::eprint_status`);
-  if (filter.type) where.push(`type = ${arg(filter.type)}`);
-  if (filter.userid !== undefined) where.push(`userid = ${arg(filter.userid)}`);
-  if (filter.since) where.push(`lastmod >= ${arg(filter.since)}`);
-  const after = args.push(0);
-  const sql = `SELECT data FROM eprint WHERE ${[...where, `eprintid > $${after}`].join(" AND ")} ORDER BY eprintid LIMIT ${pageSize}`;
-  let last = 0;
-  for (;;) {
-    args[after - 1] = last;
-    const { rows } = await pool.query<{ data: EPrint }>(sql, args);
-    for (const row of rows) yield viewFor(viewer, ordered(row.data));
-    if (rows.length < pageSize) return;
-    last = rows[rows.length - 1]!.data.eprintid;
-  }
-}
