@@ -54,7 +54,7 @@ describe("oai_dc", () => {
 });
 
 // Validation with xmllint against the official schemas, offline through the shared catalog.
-const SCHEMAS = "/work/shared/schemas";
+const SCHEMAS = path.resolve("test/fixtures/schemas");
 const haveXmllint = (() => {
   try {
     execFileSync("xmllint", ["--version"], { stdio: "ignore" });

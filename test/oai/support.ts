@@ -3,12 +3,13 @@
  * EPrints had them, requests to /cgi/oai2, offline schema validation with xmllint, and a
  * small reader for the parts of a response the tests look at.
  */
+import path from "node:path";
 import { expect } from "vitest";
 import { testApp, type TestApp } from "../support/app.js";
 import { exampleRecords, fixture } from "../support/examples.js";
 import { xmllintErrors } from "../support/xmllint.js";
 
-export const SCHEMAS = "/work/shared/schemas";
+export const SCHEMAS = path.resolve("test/fixtures/schemas");
 export const BASE = "https://kar.kent.ac.uk/cgi/oai2";
 /** EPrints' configuration of the example repository. */
 export const KAR_ENV = { VELLUM_ADMIN_EMAIL: "admin@kar.kent.ac.uk" };

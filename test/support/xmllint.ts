@@ -3,6 +3,7 @@
  * prefix declared by an enclosing document (OAI payloads use `xsi:` from the OAI-PMH root)
  * are checked inside a wrapper that declares it.
  */
+import path from "node:path";
 import { execFileSync } from "node:child_process";
 
 export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
@@ -27,7 +28,7 @@ export function inOaiEnvelope(payload: string): string {
   return `<metadata xmlns:xsi="${XSI_NS}">${payload}</metadata>`;
 }
 
-const SCHEMAS = "/work/shared/schemas";
+const SCHEMAS = path.resolve("test/fixtures/schemas");
 
 /** Validates an `oai_dc:dc` document against the official oai_dc schema, offline. */
 export function oaiDcSchemaErrors(xml: string): string {
