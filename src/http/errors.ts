@@ -22,13 +22,31 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, p: Problem
     );
 }
 
+/**
+ * PostgreSQL and socket codes that mean the database is away or overloaded: it is shutting
+ * down or starting up (57P01-03), the connection broke (08xxx), or it has no connection to
+ * spare (53300).
+ */
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004", "53300"]);
+/**
+ * Prisma's: server unreachable (P1001), timed out (P1002, P1008), connection closed (P1017),
+ * too many connections (P2037), no connection for a transaction within maxWait (P2028).
+ */
+const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2028", "P2037"]);
+/** The kinds Prisma's pg adapter gives the same failures (DriverAdapterError). */
+const ADAPTER_UNAVAILABLE = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+
 /** Errors that mean the database is out of reach: the client should retry, not give up. */
-function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; cause?: unknown };
-  const code = e?.code ?? "";
-  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004", "53300", "P1001", "P1002", "P1017"].includes(code)) return true;
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|terminating connection/i.test(e?.message ?? "")) return true;
-  return e?.cause ? isUnavailable(e.cause) : false;
+function isUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: string; kind?: string; message?: string; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+  if (!e || typeof e !== "object" || depth > 5) return false;
+  const code = e.code ?? "";
+  if (UNAVAILABLE_CODES.has(code) || PRISMA_UNAVAILABLE.has(code) || ADAPTER_UNAVAILABLE.has(e.kind ?? "")) return true;
+  // Prisma reports other PostgreSQL errors as P2039 "Database error. Code: `57P03`. ..."
+  const message = e.message ?? "";
+  if (/Code: `(57P0[123]|08\d{3}|53300)`/.test(message)) return true;
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|not yet accepting connections|in recovery mode)|terminating connection/i.test(message)) return true;
+  return isUnavailable(e.cause, depth + 1) || isUnavailable(e.meta?.driverAdapterError, depth + 1);
 }
 
 export function toProblem(err: unknown): Problem | undefined {
