@@ -73,13 +73,20 @@ function metadataOf(r: EPrint): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Deeper than any record goes (creators[].name.family is four levels): a patch nested
+ * further cannot be valid, and recursing into it would overflow the stack.
+ */
+const MAX_PATCH_DEPTH = 32;
+
 /** RFC 7396 JSON merge patch. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
+export function mergePatch(target: unknown, patch: unknown, depth = 0): unknown {
   if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  if (depth >= MAX_PATCH_DEPTH) throw problems.invalid([{ field: "(body)", message: `a merge patch may be nested at most ${MAX_PATCH_DEPTH} levels deep` }]);
   const base: Record<string, unknown> = target && typeof target === "object" && !Array.isArray(target) ? { ...(target as object) } : {};
   for (const [k, v] of Object.entries(patch as object)) {
     if (v === null) delete base[k];
-    else base[k] = mergePatch(base[k], v);
+    else base[k] = mergePatch(base[k], v, depth + 1);
   }
   return base;
 }
