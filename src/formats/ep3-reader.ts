@@ -26,6 +26,8 @@ export interface ReadItem {
   /** Line of its start tag. */
   line: number;
   node: XmlNode;
+  /** Characters of text in the record: what holding it costs. */
+  chars: number;
 }
 
 export class XmlInputError extends Error {
@@ -39,6 +41,17 @@ export class XmlInputError extends Error {
 
 const MAX_DEPTH = 64;
 const MAX_TEXT = 4 * 1024 * 1024;
+/**
+ * One record is held in memory until it closes, so it is bounded too: without these a
+ * record that never closes (endless children, endless attributes) grows until the process
+ * runs out of memory. An EPrints record has about a hundred fields; 10,000 creators of five
+ * elements each still fit many times over.
+ */
+const MAX_RECORD_ELEMENTS = 200_000;
+const MAX_RECORD_TEXT = 16 * 1024 * 1024;
+const MAX_ATTRIBUTES = 64;
+/** A start tag is read whole before anything sees it; repeated attributes (which sax drops) do not end it. */
+const MAX_TAG_CHARS = 1024 * 1024;
 const ROOTS: Record<string, ReadItem["kind"]> = { eprints: "eprint", subjects: "subject", users: "user" };
 
 /** Reads a document chunk by chunk and yields each top-level record as soon as it closes. */
@@ -49,6 +62,11 @@ export async function* readEp3Xml(chunks: AsyncIterable<string | Buffer>): Async
   let rootKind: ReadItem["kind"] | undefined;
   let position = 0;
   let failure: XmlInputError | undefined;
+  // the record being read: its elements and characters so far, and the current tag's attributes
+  let elements = 0;
+  let chars = 0;
+  let attributes = 0;
+  let tagStart = -1;
 
   const fail = (msg: string) => {
     if (!failure) failure = new XmlInputError(msg, parser.line + 1);
@@ -59,7 +77,15 @@ export async function* readEp3Xml(chunks: AsyncIterable<string | Buffer>): Async
     (parser as unknown as { error: Error | null }).error = null;
   };
   parser.ondoctype = () => fail("DTDs are not accepted in EP3 XML (no entity declarations, no external entities)");
+  parser.onopentagstart = () => {
+    attributes = 0;
+    tagStart = parser.position;
+  };
+  parser.onattribute = () => {
+    if (++attributes > MAX_ATTRIBUTES) fail(`an element has more than ${MAX_ATTRIBUTES} attributes`);
+  };
   parser.onopentag = (tag) => {
+    tagStart = -1;
     if (failure) return;
     const local = tag.name.includes(":") ? tag.name.split(":").pop()! : tag.name;
     if (stack.length === 0 && rootKind === undefined) {
@@ -70,6 +96,11 @@ export async function* readEp3Xml(chunks: AsyncIterable<string | Buffer>): Async
       return;
     }
     if (stack.length >= MAX_DEPTH) return fail(`elements nested deeper than ${MAX_DEPTH}`);
+    if (stack.length === 1) {
+      elements = 0;
+      chars = 0;
+    }
+    if (++elements > MAX_RECORD_ELEMENTS) return fail(`record ${position + 1} has more than ${MAX_RECORD_ELEMENTS} elements`);
     const node: XmlNode = {
       name: local,
       attrs: tag.attributes as Record<string, string>,
@@ -84,6 +115,8 @@ export async function* readEp3Xml(chunks: AsyncIterable<string | Buffer>): Async
     if (failure || stack.length < 2) return;
     const node = stack[stack.length - 1]!;
     if (node.text.length + t.length > MAX_TEXT) return fail(`text of <${node.name}> exceeds ${MAX_TEXT} characters`);
+    chars += t.length;
+    if (chars > MAX_RECORD_TEXT) return fail(`record ${position + 1} has more than ${MAX_RECORD_TEXT} characters of text`);
     node.text += t;
   };
   parser.ontext = ontext;
@@ -102,12 +135,13 @@ export async function* readEp3Xml(chunks: AsyncIterable<string | Buffer>): Async
         fail(`<${root.name}> may only contain <${expected}> elements, found <${node.name}> (record ${position})`);
         return;
       }
-      ready.push({ kind: rootKind!, position, line: node.line, node });
+      ready.push({ kind: rootKind!, position, line: node.line, node, chars });
     }
   };
 
   for await (const chunk of chunks) {
     parser.write(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
+    if (tagStart >= 0 && parser.position - tagStart > MAX_TAG_CHARS) fail(`a start tag longer than ${MAX_TAG_CHARS} characters`);
     // records that closed before a fault are still handed on
     while (ready.length) yield ready.shift()!;
     if (failure) throw failure;

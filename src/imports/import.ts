@@ -51,7 +51,23 @@ interface Candidate {
   line?: number;
   data: Record<string, unknown>;
   issues: FieldProblem[];
+  /** Characters of text in the record, when the reader counted them. */
+  chars?: number;
 }
+
+/**
+ * What an import may hold at once, so that a hostile or broken file cannot exhaust memory:
+ * the report lists at most this many failed records (the import stops at the next one) and
+ * this many records with warnings (the rest are counted), and a batch is written once its
+ * records hold this much text, whatever their number.
+ */
+const MAX_FAILED = 1_000;
+const MAX_WARNINGS = 1_000;
+const MAX_BATCH_CHARS = 32 * 1024 * 1024;
+const MAX_SUBJECTS = 100_000;
+
+/** Warnings past MAX_WARNINGS, counted per report. */
+const warningsOmitted = new WeakMap<ImportReport, number>();
 
 const SYSTEM_KEYS = ["eprintid", "rev_number", "eprint_status", "userid", "importid", "dir", "datestamp", "lastmod", "status_changed", "item_issues_count", "sword_depositor"];
 
@@ -82,12 +98,20 @@ export class Importer {
         position = item.position;
         if (item.kind === "eprint") {
           const { data, issues } = eprintFromNode(item.node);
-          yield { position: item.position, line: item.line, data, issues };
+          yield { position: item.position, line: item.line, data, issues, chars: item.chars };
         } else if (item.kind === "subject") {
           report.kind = "subjects";
           const s = subjectFromNode(item.node);
           if (!s.subjectid) report.failed.push({ position: item.position, line: item.line, errors: [{ field: "subjectid", message: "missing" }] });
           else subjects.push(s);
+          if (report.failed.length >= MAX_FAILED || subjects.length > MAX_SUBJECTS) {
+            report.aborted = {
+              position: item.position,
+              line: item.line,
+              message: report.failed.length >= MAX_FAILED ? `${MAX_FAILED} subjects failed: the import stopped` : `a subjects document may hold at most ${MAX_SUBJECTS} subjects`,
+            };
+            break;
+          }
         } else {
           report.kind = "users";
           yield { position: item.position, line: item.line, data: { __user: userFromNode(item.node) }, issues: [] };
@@ -111,6 +135,7 @@ export class Importer {
     const batchSize = opts.batchSize ?? 500;
     const tree = await this.services.subjects.current();
     let batch: { record: EPrint; position: number; line?: number }[] = [];
+    let batchChars = 0;
     let seen = 0;
     const progress = () => opts.onProgress?.({ records: seen, created: report.created.length, failed: report.failed.length });
 
@@ -139,6 +164,7 @@ export class Importer {
         }
       }
       batch = [];
+      batchChars = 0;
       progress();
     };
 
@@ -160,10 +186,20 @@ export class Importer {
         continue;
       }
       const record = this.check(c, opts, actor, now, tree, report);
-      if (record) batch.push({ record, position: c.position, line: c.line });
-      if (batch.length >= batchSize) await flush();
+      if (record) {
+        batch.push({ record, position: c.position, line: c.line });
+        batchChars += c.chars ?? 0;
+      }
+      if (batch.length >= batchSize || batchChars >= MAX_BATCH_CHARS) await flush();
+      if (report.failed.length >= MAX_FAILED) {
+        report.aborted = { position: c.position, line: c.line, message: `${MAX_FAILED} records failed: the import stopped at record ${c.position}; the records before it that passed are kept` };
+        break;
+      }
     }
     await flush();
+    if (warningsOmitted.get(report)) {
+      report.warnings.push({ position: seen, errors: [{ field: "(import)", message: `${warningsOmitted.get(report)} more records had warnings; they are not listed` }] });
+    }
     if (report.kind === "subjects" && !isStaff(viewer)) throw problems.forbidden("only admins may import subjects");
     return report;
   }
@@ -190,7 +226,10 @@ export class Importer {
     const structural = parsed.success ? [] : zodProblems(parsed.error).filter((p) => !identifierIssues(metadata as never).some((i) => fieldMatches(i.path, p.field)));
     if (structural.length) return fail(structural);
     const warnings = [...identifierIssues(metadata as never).map((i) => ({ field: pathString(i.path), message: i.message })), ...subjectProblems(metadata as never, tree)];
-    if (warnings.length) report.warnings.push({ position: c.position, line: c.line, eprintid: system.eprintid as number | undefined, errors: warnings });
+    if (warnings.length) {
+      if (report.warnings.length < MAX_WARNINGS) report.warnings.push({ position: c.position, line: c.line, eprintid: system.eprintid as number | undefined, errors: warnings });
+      else warningsOmitted.set(report, (warningsOmitted.get(report) ?? 0) + 1);
+    }
 
     let record: Record<string, unknown>;
     if (opts.preserveIds) {
