@@ -5,6 +5,7 @@
  * 500 MB file must run in bounded memory: each top-level record is built, handed on and
  * dropped. DTDs are refused outright, so no entity can expand or reach outside.
  */
+import { StringDecoder } from "node:string_decoder";
 import sax from "sax";
 import { FIELD_BY_NAME, type FieldDef } from "../records/fields.js";
 import { NAME_PARTS } from "./lexical.js";
@@ -139,13 +140,17 @@ export async function* readEp3Xml(chunks: AsyncIterable<string | Buffer>): Async
     }
   };
 
+  // a multi-byte character may be split between two chunks: decode across the boundary
+  const decoder = new StringDecoder("utf8");
   for await (const chunk of chunks) {
-    parser.write(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
+    parser.write(typeof chunk === "string" ? chunk : decoder.write(chunk));
     if (tagStart >= 0 && parser.position - tagStart > MAX_TAG_CHARS) fail(`a start tag longer than ${MAX_TAG_CHARS} characters`);
     // records that closed before a fault are still handed on
     while (ready.length) yield ready.shift()!;
     if (failure) throw failure;
   }
+  const rest = decoder.end();
+  if (rest) parser.write(rest);
   parser.close();
   while (ready.length) yield ready.shift()!;
   if (failure) throw failure;
