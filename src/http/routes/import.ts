@@ -53,6 +53,9 @@ export function importRoutes(app: FastifyInstance, { services }: { services: Ser
         },
       },
       async (req) => {
+        // a body declared larger than the limit is refused before any of it is read
+        const declared = Number(req.headers["content-length"]);
+        if (declared > MAX_IMPORT_BYTES) throw problems.tooLarge(`an import may be at most ${MAX_IMPORT_BYTES} bytes`);
         const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
         const body = req.body as AsyncIterable<Buffer>;
         const opts = { viewer: req.viewer, preserveIds: req.query.preserve === "ids" };
