@@ -1,4 +1,6 @@
 /** POST /api/import: EP3 XML or BibTeX in, a report of what was created out. */
+import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { problems } from "../../errors.js";
@@ -27,13 +29,45 @@ const ImportReportSchema = z
   })
   .meta({ id: "ImportReport" });
 
-async function* limited(stream: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
+async function* limited(stream: Readable, max: number): AsyncGenerator<Buffer> {
   let seen = 0;
-  for await (const chunk of stream) {
+  // Stopping early must not destroy the request: that would take the socket, and the
+  // answer with it (lingeringClose ends the connection once the answer is out).
+  for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     seen += chunk.length;
     if (seen > max) throw problems.tooLarge(`an import may be at most ${max} bytes`);
     yield chunk;
   }
+}
+
+/**
+ * An import refused part-way (too large, malformed, too many failures) is answered while
+ * the client is still sending, and nothing reads the rest of the body. Left so, the socket
+ * stays open and paused for as long as the client waits; closed at once, the unread bytes
+ * make the kernel reset the connection, which can destroy the answer before the client
+ * reads it. So, as web servers do: read and discard what still arrives, for a while, then
+ * close.
+ */
+const LINGER_BYTES = 16 * 1024 ** 2;
+const LINGER_MS = 5_000;
+
+function lingeringClose(raw: IncomingMessage): void {
+  const close = () => raw.socket?.destroy();
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  let discarded = 0;
+  raw.removeAllListeners("readable");
+  raw.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) {
+      clearTimeout(timer);
+      close();
+    }
+  });
+  raw.once("end", () => clearTimeout(timer));
+  raw.once("error", () => clearTimeout(timer));
+  // once the 'readable' listeners are gone (Node notes that on the next tick) the stream can flow
+  setImmediate(() => raw.resume());
 }
 
 export function importRoutes(app: FastifyInstance, { services }: { services: Services }): void {
@@ -41,6 +75,9 @@ export function importRoutes(app: FastifyInstance, { services }: { services: Ser
   app.register(async (scope) => {
     // hand the raw body to the importer: it reads it as a stream
     scope.addContentTypeParser([...XML_TYPES, ...BIBTEX_TYPES], { bodyLimit: MAX_IMPORT_BYTES }, (_req, payload, done) => done(null, payload));
+    scope.addHook("onResponse", async (req) => {
+      if (!req.raw.complete) lingeringClose(req.raw);
+    });
     typed(scope).post(
       "/api/import",
       {
@@ -57,7 +94,7 @@ export function importRoutes(app: FastifyInstance, { services }: { services: Ser
         const declared = Number(req.headers["content-length"]);
         if (declared > MAX_IMPORT_BYTES) throw problems.tooLarge(`an import may be at most ${MAX_IMPORT_BYTES} bytes`);
         const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-        const body = req.body as AsyncIterable<Buffer>;
+        const body = req.body as Readable;
         const opts = { viewer: req.viewer, preserveIds: req.query.preserve === "ids" };
         if (req.viewer.kind === "anonymous") throw problems.unauthorized();
         if (BIBTEX_TYPES.includes(type)) {
