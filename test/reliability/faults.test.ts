@@ -7,7 +7,7 @@
  *   the killed run had committed are there twice (each copy complete).
  *
  * VELLUM_LONG_TESTS=1 imports 20,000 records (about a minute and a half each way);
- * otherwise 3,000.
+ * otherwise 2,000.
  */
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -19,7 +19,7 @@ import { EPrintSchema, type EPrint } from "../../src/records/schema.js";
 import { freshDatabase } from "../support/app.js";
 import { ADMIN_TOKEN, LONG, call, ep3Xml, generatedRecord, makeUser, sleep, startVellum, stopVellum, type VellumProcess } from "./harness.js";
 
-const RECORDS = LONG ? 20_000 : 3_000;
+const RECORDS = LONG ? 20_000 : 2_000;
 const XML_TYPE = "application/vnd.eprints.data+xml";
 
 let dir: string;
