@@ -98,6 +98,7 @@ export function importRoutes(app: FastifyInstance, { services }: { services: Ser
         const opts = { viewer: req.viewer, preserveIds: req.query.preserve === "ids" };
         if (req.viewer.kind === "anonymous") throw problems.unauthorized();
         if (BIBTEX_TYPES.includes(type)) {
+          if (declared > MAX_BIBTEX_BYTES) throw problems.tooLarge(`a BibTeX import may be at most ${MAX_BIBTEX_BYTES} bytes`);
           const parts: Buffer[] = [];
           for await (const chunk of limited(body, MAX_BIBTEX_BYTES)) parts.push(chunk);
           return importer.importBibtex(Buffer.concat(parts).toString("utf8"), opts);
