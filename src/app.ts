@@ -18,6 +18,7 @@ import { healthRoutes } from "./http/routes/health.js";
 import { eprintUrlRoutes } from "./http/routes/eprints-urls.js";
 import { oaiRoutes } from "./oai/routes.js";
 import { importRoutes } from "./http/routes/import.js";
+import { homeRoutes } from "./http/routes/home.js";
 import { searchRoutes } from "./http/routes/search.js";
 import { readRouting } from "./http/read-routing.js";
 
@@ -82,6 +83,7 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
   eprintUrlRoutes(app, deps);
   oaiRoutes(app, deps);
   importRoutes(app, deps);
+  homeRoutes(app, deps);
   searchRoutes(app, deps);
   return app;
 }

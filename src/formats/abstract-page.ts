@@ -97,7 +97,7 @@ function depositorName(d: NonNullable<PageExtras["depositor"]>): string {
   return makeNameString(d, true).trim() || "";
 }
 
-const CSS = `
+export const CSS = `
 :root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fff;--muted:#555;--line:#d0d0d0;--link:#0b5cad}
 @media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--bg:#151515;--muted:#aaa;--line:#444;--link:#8ab4f8}}
 *{box-sizing:border-box}
