@@ -7,6 +7,7 @@
  */
 import { buildApp } from "./app.js";
 import { loadConfig } from "./config.js";
+import { loggerOptions } from "./http/logging.js";
 import { openRuntime } from "./runtime.js";
 
 async function main(): Promise<void> {
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config, say);
   const app = await buildApp({
     services: runtime.services,
-    logger: config.logLevel === "silent" ? false : { level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] },
+    logger: config.logLevel === "silent" ? false : loggerOptions(config.logLevel),
   });
   let stopping = false;
   const shutdown = async (signal: string) => {
