@@ -1,7 +1,7 @@
 /**
- * The abstract page /id/eprint/N/. Headless Chromium is not installed here, so the page is
- * checked by parsing: as XML with libxml2's xmllint and sax (it is written as polyglot
- * HTML), as HTML with `xmllint --html`, and by following every link it gives.
+ * The abstract page /id/eprint/N/, checked by parsing: as XML with libxml2's xmllint and
+ * sax (it is written as polyglot HTML), as HTML with `xmllint --html`, and by following
+ * every link it gives. abstract-page-browser.test.ts renders it in headless Chromium.
  */
 import { spawnSync } from "node:child_process";
 import sax from "sax";
