@@ -10,6 +10,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Services } from "./services.js";
 import { ANONYMOUS } from "./accounts/viewer.js";
 import { frameworkErrorHandler, registerErrorHandling } from "./http/errors.js";
+import { problems } from "./errors.js";
 import { registerProtection } from "./http/protection.js";
 import { eprintRoutes } from "./http/routes/eprints.js";
 import { accountRoutes } from "./http/routes/accounts.js";
@@ -37,7 +38,8 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
-    return503OnClosing: true,
+    // refused while closing by our own hook below, as problem+json with Retry-After
+    return503OnClosing: false,
     // router failures (bad percent-encoding, over-long path segments) as problem+json too
     frameworkErrors: frameworkErrorHandler,
     // believe X-Forwarded-For from exactly the configured number of proxies in front
@@ -47,6 +49,18 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
   app.setSerializerCompiler(serializerCompiler);
   app.addContentTypeParser(["application/merge-patch+json"], { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
   registerErrorHandling(app);
+  // once shutdown begins, requests still arriving on open connections are refused in a way
+  // clients can act on: 503 + Retry-After, and the connection is closed
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onRequest", async (_req, reply) => {
+    if (closing) {
+      reply.header("connection", "close");
+      throw problems.unavailable("this instance is shutting down; retry (another instance may answer)", 1);
+    }
+  });
   await registerProtection(app, services.config);
 
   await app.register(swagger, {

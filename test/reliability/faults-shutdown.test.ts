@@ -124,6 +124,8 @@ describe("SIGTERM", () => {
     for (const s of sent) {
       const ok = [200, 201].includes(s.answer.status);
       expect(ok || refused(s.answer), `${s.what} at ${s.at - term} ms: ${s.answer.status} ${s.answer.text.slice(0, 200)}`).toBe(true);
+      // a refusal on an open connection says what it is: problem+json, retry soon
+      if (s.answer.status === 503) expect(JSON.parse(s.answer.text).type, s.answer.text.slice(0, 200)).toBe("/problems/unavailable");
       if (s.what === "export" && ok) expect(s.answer.text.trimEnd().endsWith("</eprints>"), "a complete export").toBe(true);
       if (s.what === "deposit" && s.answer.status === 201) {
         const row = await db.query("SELECT data->>'title' AS title FROM eprint WHERE eprintid = $1", [s.answer.json().eprintid]);
