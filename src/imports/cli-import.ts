@@ -6,14 +6,20 @@ import { Importer } from "./import.js";
 
 export async function runImportCommand(services: Services, file: string | undefined, opts: { preserveIds: boolean; username?: string }): Promise<number> {
   if (!file) throw new Error("usage: import FILE [--preserve-ids] [--user NAME]");
+  const source = file;
   const user = opts.username ? await services.accounts.findByUsername(opts.username) : await services.accounts.ensureAdminUser();
   if (!user) throw new Error(`no user named ${opts.username}`);
   const viewer = { kind: "user" as const, userid: user.userid, username: user.username, usertype: user.usertype, tokenId: null };
   const size = statSync(file).size;
   const started = Date.now();
   let bytes = 0;
-  const stream = createReadStream(file);
-  stream.on("data", (c) => (bytes += c.length));
+  // counted as the importer reads (a "data" listener would start the stream flowing on its own)
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(source)) {
+      bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
   const tty = process.stderr.isTTY;
   let last = 0;
   const onProgress = (p: { records: number; created: number; failed: number }) => {
@@ -32,7 +38,7 @@ export async function runImportCommand(services: Services, file: string | undefi
   const importer = new Importer(services);
   const report = /\.bib$/i.test(file)
     ? await importer.importBibtex(await readFile(file, "utf8"), { viewer, preserveIds: false, onProgress })
-    : await importer.importEp3Xml(stream, { viewer, preserveIds: opts.preserveIds, onProgress });
+    : await importer.importEp3Xml(counted(), { viewer, preserveIds: opts.preserveIds, onProgress });
   const secs = (Date.now() - started) / 1000;
   if (tty) process.stderr.write("\n");
   const n = report.kind === "eprints" ? report.created.length : report.imported.length;
