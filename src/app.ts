@@ -12,6 +12,7 @@ import { ANONYMOUS } from "./accounts/viewer.js";
 import { frameworkErrorHandler, registerErrorHandling } from "./http/errors.js";
 import { problems } from "./errors.js";
 import { registerProtection } from "./http/protection.js";
+import { registerQueryHygiene } from "./http/query-hygiene.js";
 import { eprintRoutes } from "./http/routes/eprints.js";
 import { accountRoutes } from "./http/routes/accounts.js";
 import { subjectRoutes } from "./http/routes/subjects.js";
@@ -62,6 +63,7 @@ export async function buildApp({ services, logger = false }: BuildOptions): Prom
     }
   });
   await registerProtection(app, services.config);
+  registerQueryHygiene(app);
 
   await app.register(swagger, {
     openapi: {
