@@ -35,6 +35,18 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
+/** A port on 127.0.0.1 that nothing listens on now (the kernel's choice). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 async function pickPort(preferred?: number): Promise<number> {
   if (preferred) return preferred;
   for (let p = 5433; p < 5533; p++) if (await portFree(p)) return p;

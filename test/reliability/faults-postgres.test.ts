@@ -13,7 +13,8 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDatabase, startEmbedded, type EmbeddedServer } from "../../src/db/embedded.js";
-import { call, freePort, isProperUnavailable, makeUser, sleep, startVellum, stopVellum, type Answer, type VellumProcess } from "./harness.js";
+import { freePort } from "../../src/db/embedded.js";
+import { call, isProperUnavailable, makeUser, sleep, startVellum, stopVellum, type Answer, type VellumProcess } from "./harness.js";
 
 let dir: string;
 let pgPort: number;

@@ -4,29 +4,19 @@
  * made through the API, generated records and their EP3 XML, and small HTTP helpers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import { expect } from "vitest";
 import { formatById } from "../../src/formats/registry.js";
 import type { FormatContext } from "../../src/formats/types.js";
 import { eprintDir } from "../../src/records/fields.js";
 import { EPrintSchema, type EPrint } from "../../src/records/schema.js";
 import { SubjectTree } from "../../src/records/subjects.js";
+import { freePort } from "../../src/db/embedded.js";
 
 export const ADMIN_TOKEN = "reliability-admin-token-0123456789";
 
 /** Long tests (each well over 20 s) run only with VELLUM_LONG_TESTS=1. */
 export const LONG = process.env.VELLUM_LONG_TESTS === "1";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface VellumProcess {
   child: ChildProcess;

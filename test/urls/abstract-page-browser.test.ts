@@ -4,24 +4,15 @@
  * screenshots kept under test/artifacts/ for a person to look at.
  */
 import { existsSync, mkdirSync } from "node:fs";
-import net from "node:net";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleRecords } from "../support/examples.js";
 import { testApp, type TestApp } from "../support/app.js";
+import { freePort } from "../../src/db/embedded.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = "test/artifacts";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // CI installs chromium (.ci/run); elsewhere the test says it was skipped rather than pass
 describe.skipIf(!existsSync(CHROMIUM))("the abstract page in Chromium", () => {
