@@ -35,8 +35,13 @@ const FLATTENED: Readonly<Record<string, string>> = {
   "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "™": "TM",
 };
 
+/** Every key of FLATTENED is one BMP code point, so a character class finds them. */
+const FLATTEN = new RegExp(`[${Object.keys(FLATTENED).join("")}]`, "g");
+
 export function fixSpecialChars(text: string): string {
-  return Array.from(text, (c) => FLATTENED[c] ?? c).join("");
+  // most values hold none of them: test first, so they are returned without a copy
+  FLATTEN.lastIndex = 0;
+  return FLATTEN.test(text) ? text.replace(FLATTEN, (c) => FLATTENED[c]!) : text;
 }
 
 const BIBTEX_GROUP = [

@@ -186,6 +186,7 @@ const WHOLE_RUN = new RegExp(`^(?![[\\]])[${RUN_CLASS}]*$`);
 const MARK = /^\p{M}$/u;
 const GREEK_LETTER = /^(?=\p{Script=Greek})\p{L}$/u;
 const ANY_GREEK = /\p{Script=Greek}/u;
+const BEYOND_LATIN = /[^\u0000-\u036f]/;
 
 const isMark = (c: string | undefined) => c !== undefined && MARK.test(c);
 const isGreekLetter = (c: string | undefined) => c !== undefined && GREEK_LETTER.test(c);
@@ -218,7 +219,8 @@ function hasGreekText(chars: readonly string[]): boolean {
  */
 export function encodeBibtex(text: string): string {
   if (WHOLE_RUN.test(text)) return text;
-  const greekText = ANY_GREEK.test(text) && hasGreekText(Array.from(text));
+  // Greek starts at U+0370: a value with nothing above U+036F skips the Unicode-mode scan
+  const greekText = BEYOND_LATIN.test(text) && ANY_GREEK.test(text) && hasGreekText(Array.from(text));
   let out = "";
   let i = 0;
   while (i < text.length) {
