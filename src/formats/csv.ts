@@ -4,22 +4,18 @@
  * longest multiple field has values. Only list exports carry the header row; a one-record
  * export has none, as in EPrints.
  *
- * Quoting is EPrints' own rule, which csv-stringify reproduces with `quoted` plus
- * `quoted_string`: every defined value is quoted with `"` doubled (an empty string becomes
- * `""`), an undefined cell stays bare, rows end CRLF. EPrints deletes every `\r` from values,
- * so that happens before the cells reach the stringifier.
+ * Quoting is EPrints' own rule (csv-stringify's `quoted` plus `quoted_string`, written out
+ * here because the bulk export spends its time in it): every defined value is quoted with
+ * `"` doubled (an empty string becomes `""`), an undefined cell stays bare, rows end CRLF.
+ * EPrints deletes every `\r` from values, so that happens before quoting.
  *
  * Spreadsheet formula injection (EPrints does nothing about it): with `csvFidelity: "exact"`
  * the bytes are EPrints'; with `"safe"`, Vellum's default, see `neutraliseFormula`.
  */
-import { stringify } from "csv-stringify/sync";
 import { publicFields, type FieldDef } from "../records/fields.js";
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
 import { NAME_PARTS, exportedSubfields, lexical } from "./lexical.js";
-
-/** `undefined` is a bare empty cell; a string, even "", is a quoted one. */
-type Cell = string | undefined;
 
 /**
  * A column-bearing EPrints field: a plain field, or the inner field a compound registers
@@ -68,13 +64,63 @@ export function csvHeader(ctx: FormatContext): string[] {
   return gridFor(ctx).flatMap((g) => (g.type === "name" ? NAME_PARTS.map((p) => `${g.name}.${p}`) : [g.name]));
 }
 
-/** The cells of one value. A stored name has all four parts, its missing ones as "" (that is how EPrints stores them). */
-function cellsOf(g: GridField, v: unknown): Cell[] {
-  if (g.type === "name") {
-    const n = v as Record<string, string | undefined> | undefined;
-    return NAME_PARTS.map((p) => (n === undefined ? undefined : (n[p] ?? "")));
+/**
+ * One grid field placed in the row: its first column and the text of its cells when they
+ * are bare (a name takes four columns, so three commas).
+ */
+interface Placed {
+  g: GridField;
+  at: number;
+  bare: string;
+}
+
+interface Layout {
+  fields: Placed[];
+  /** the multiple fields: the only ones with cells in rows after the first */
+  multiple: Placed[];
+  width: number;
+}
+
+const layoutCache = new WeakMap<GridField[], Layout>();
+function layoutFor(ctx: FormatContext): Layout {
+  const grid = gridFor(ctx);
+  let layout = layoutCache.get(grid);
+  if (!layout) {
+    const fields: Placed[] = [];
+    let at = 0;
+    for (const g of grid) {
+      const w = g.type === "name" ? NAME_PARTS.length : 1;
+      fields.push({ g, at, bare: ",".repeat(w - 1) });
+      at += w;
+    }
+    // every row repeats the first cell (eprintid), so the first column must be one single value
+    const first = grid[0];
+    if (!first || first.multiple || first.type === "name") throw new Error("CSV: the first column must be a single-valued field");
+    layout = { fields, multiple: fields.filter((f) => f.g.multiple), width: at };
+    layoutCache.set(grid, layout);
   }
-  return [v === undefined ? undefined : lexical(v)];
+  return layout;
+}
+
+/**
+ * A defined cell as EPrints quotes it: `\r` deleted, `"` doubled, always in quotes; with
+ * `safe`, a formula neutralised first. (csv-stringify's `quoted` + `quoted_string`, which
+ * this replaced for speed, writes the same bytes.)
+ */
+function quote(c: string, safe: boolean): string {
+  let s = c.indexOf("\r") < 0 ? c : c.replace(/\r/g, "");
+  if (safe) s = neutraliseFormula(s);
+  return s.indexOf('"') < 0 ? `"${s}"` : `"${s.replace(/"/g, '""')}"`;
+}
+
+/** The cells of one value, joined by commas. A stored name has all four parts, its missing ones as "" (that is how EPrints stores them). */
+function cellsOf(p: Placed, v: unknown, safe: boolean): string {
+  if (v === undefined) return p.bare;
+  if (p.g.type === "name") {
+    const n = v as Record<string, string | undefined>;
+    return `${quote(n.family ?? "", safe)},${quote(n.given ?? "", safe)},${quote(n.lineage ?? "", safe)},${quote(n.honourific ?? "", safe)}`;
+  }
+  return quote(lexical(v), safe);
 }
 
 /**
@@ -82,27 +128,54 @@ function cellsOf(g: GridField, v: unknown): Cell[] {
  * is an empty hash (four bare cells), a text-like field's is "" (a quoted empty cell).
  * (Int's empty value would differ, but the pub table has no multiple int field.)
  */
-function emptyCells(g: GridField): Cell[] {
-  return g.type === "name" ? NAME_PARTS.map(() => undefined) : [""];
+function emptyCells(p: Placed): string {
+  return p.g.type === "name" ? p.bare : '""';
 }
 
-/** The rows of one record, before quoting: row j holds value j of every multiple field. */
-function csvRows(record: EPrint, ctx: FormatContext): Cell[][] {
-  const rows: Cell[][] = [[]];
-  for (const g of gridFor(ctx)) {
-    const at = rows[0]!.length;
-    const v = g.value(record);
-    const values = g.multiple ? (v as unknown[] | undefined) ?? [] : [v];
-    const fieldRows = values.length ? values.map((x) => cellsOf(g, x)) : [emptyCells(g)];
-    fieldRows.forEach((cells, j) => {
-      const row = (rows[j] ??= []);
-      cells.forEach((c, k) => (row[at + k] = c));
-    });
+/**
+ * The rows of one record, each ending CRLF: row j holds value j of every multiple field;
+ * every row repeats the first cell (eprintid) and spans the full width, the rest bare.
+ */
+function csvRecord(record: EPrint, ctx: FormatContext, safe: boolean): string {
+  const { fields, multiple, width } = layoutFor(ctx);
+  let rows = 1;
+  for (const p of multiple) {
+    const n = (p.g.value(record) as unknown[] | undefined)?.length ?? 0;
+    if (n > rows) rows = n;
   }
-  // Every row repeats the first cell (eprintid) and spans the full width; the rest stays bare.
-  const width = rows[0]!.length;
-  const first = rows[0]![0];
-  return rows.map((row) => Array.from({ length: width }, (_, k) => (k === 0 ? first : row[k])));
+  let first = "";
+  let out = "";
+  for (let i = 0; i < fields.length; i++) {
+    const p = fields[i]!;
+    const v = p.g.value(record);
+    let cells: string;
+    if (p.g.multiple) {
+      const values = (v as unknown[] | undefined) ?? [];
+      cells = values.length ? cellsOf(p, values[0], safe) : emptyCells(p);
+    } else cells = cellsOf(p, v, safe);
+    if (i === 0) {
+      first = cells;
+      out = cells;
+    } else out += `,${cells}`;
+  }
+  out += "\r\n";
+  for (let j = 1; j < rows; j++) {
+    let line = first;
+    let col = 0; // the last column written
+    for (const p of multiple) {
+      const values = p.g.value(record) as unknown[] | undefined;
+      if (!values || j >= values.length) continue;
+      line += commas(p.at - col) + cellsOf(p, values[j], safe);
+      col = p.at + p.bare.length;
+    }
+    out += `${line}${commas(width - 1 - col)}\r\n`;
+  }
+  return out;
+}
+
+const COMMAS: string[] = [];
+function commas(n: number): string {
+  return (COMMAS[n] ??= ",".repeat(n));
 }
 
 const FORMULA_START = /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
@@ -123,19 +196,8 @@ export function neutraliseFormula(cell: string): string {
   return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
 }
 
-function toCsv(rows: Cell[][], safe: boolean): string {
-  const clean = rows.map((row) =>
-    row.map((c) => {
-      if (c === undefined) return c;
-      const s = c.replace(/\r/g, "");
-      return safe ? neutraliseFormula(s) : s;
-    }),
-  );
-  return stringify(clean, { quoted: true, quoted_string: true, record_delimiter: "\r\n" });
-}
-
 function serialize(record: EPrint, ctx: FormatContext): string {
-  return toCsv(csvRows(record, ctx), ctx.options.csvFidelity === "safe");
+  return csvRecord(record, ctx, ctx.options.csvFidelity === "safe");
 }
 
 export const csvFormat: ExportFormat = {
@@ -147,7 +209,7 @@ export const csvFormat: ExportFormat = {
   visibility: "all",
   serialize,
   list: {
-    head: (ctx) => toCsv([csvHeader(ctx)], false),
+    head: (ctx) => `${csvHeader(ctx).map((h) => quote(h, false)).join(",")}\r\n`,
     item: (record, ctx) => serialize(record, ctx),
     tail: () => "",
   },
