@@ -12,15 +12,26 @@ export function lexical(value: unknown): string {
 
 /** EPrints::Utils::is_set: undefined, "", [] and objects whose values are all unset are not set. */
 export function isSet(value: unknown): boolean {
-  if (value === undefined || value === null || value === "") return false;
-  if (Array.isArray(value)) return value.some(isSet);
-  if (typeof value === "object") return Object.values(value as object).some(isSet);
+  if (typeof value === "string") return value !== "";
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (isSet(v)) return true;
+    return false;
+  }
+  if (typeof value === "object") {
+    for (const k in value) if (isSet((value as Record<string, unknown>)[k])) return true;
+    return false;
+  }
   return true;
 }
 
-/** The sub-fields of a compound that a public export shows. */
+const subfieldCache = new WeakMap<FieldDef, FieldDef[]>();
+
+/** The sub-fields of a compound that a public export shows (field tables are fixed, so kept). */
 export function exportedSubfields(def: FieldDef): FieldDef[] {
-  return (def.subfields ?? []).filter((s) => s.exported);
+  let subs = subfieldCache.get(def);
+  if (!subs) subfieldCache.set(def, (subs = (def.subfields ?? []).filter((s) => s.exported)));
+  return subs;
 }
 
 export const NAME_PARTS = ["family", "given", "lineage", "honourific"] as const;

@@ -14,63 +14,60 @@ import { NAME_PARTS, exportedSubfields, isSet, lexical } from "./lexical.js";
 
 export const EP2_NS = "http://eprints.org/ep2/data/2.0";
 
+const XML_SPECIAL = /[&<>"']/;
+const XML_SPECIALS = /[&<>"']/g;
+
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) =>
-    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;",
-  );
+  // most values need nothing: test first, so they are used without a copy
+  return XML_SPECIAL.test(s)
+    ? s.replace(XML_SPECIALS, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;"))
+    : s;
 }
 
-class Writer {
-  out: string[] = [];
-  leaf(depth: number, name: string, text: string) {
-    this.out.push(`\n${"  ".repeat(depth)}<${name}>${escapeXml(text)}</${name}>`);
-  }
-  open(depth: number, name: string, attrs = "") {
-    this.out.push(`\n${"  ".repeat(depth)}<${name}${attrs}>`);
-  }
-  close(depth: number, name: string) {
-    this.out.push(`\n${"  ".repeat(depth)}</${name}>`);
-  }
-}
+/** `\n` and two spaces per level: what goes before every start tag and before the end tag of an element of elements. */
+const INDENT: string[] = [];
+const indent = (depth: number) => (INDENT[depth] ??= `\n${"  ".repeat(depth)}`);
 
-function writeValue(w: Writer, depth: number, tag: string, def: FieldDef, value: unknown) {
+const leaf = (depth: number, name: string, text: string) => `${indent(depth)}<${name}>${escapeXml(text)}</${name}>`;
+
+function valueXml(depth: number, tag: string, def: FieldDef, value: unknown): string {
+  const pad = indent(depth);
   if (def.type === "name") {
-    w.open(depth, tag);
     const n = value as Record<string, string | undefined>;
-    for (const part of NAME_PARTS) if (isSet(n[part])) w.leaf(depth + 1, part, n[part]!);
-    w.close(depth, tag);
-  } else if (def.type === "compound") {
-    w.open(depth, tag);
-    const v = value as Record<string, unknown>;
-    for (const sub of exportedSubfields(def)) {
-      if (isSet(v[sub.name])) writeValue(w, depth + 1, sub.name, sub, v[sub.name]);
-    }
-    w.close(depth, tag);
-  } else {
-    w.leaf(depth, tag, lexical(value));
+    let out = `${pad}<${tag}>`;
+    for (const part of NAME_PARTS) if (isSet(n[part])) out += leaf(depth + 1, part, n[part]!);
+    return `${out}${pad}</${tag}>`;
   }
+  if (def.type === "compound") {
+    const v = value as Record<string, unknown>;
+    let out = `${pad}<${tag}>`;
+    for (const sub of exportedSubfields(def)) {
+      if (isSet(v[sub.name])) out += valueXml(depth + 1, sub.name, sub, v[sub.name]);
+    }
+    return `${out}${pad}</${tag}>`;
+  }
+  return leaf(depth, tag, lexical(value));
 }
 
-function writeField(w: Writer, depth: number, def: FieldDef, value: unknown) {
-  if (!def.multiple) return writeValue(w, depth, def.name, def, value);
-  w.open(depth, def.name);
-  for (const item of value as unknown[]) writeValue(w, depth + 1, "item", def, item);
-  w.close(depth, def.name);
+function fieldXml(depth: number, def: FieldDef, value: unknown): string {
+  if (!def.multiple) return valueXml(depth, def.name, def, value);
+  const pad = indent(depth);
+  let out = `${pad}<${def.name}>`;
+  for (const item of value as unknown[]) out += valueXml(depth + 1, "item", def, item);
+  return `${out}${pad}</${def.name}>`;
 }
 
 /** One `<eprint>` element at depth 1, without the envelope. */
 export function eprintElement(record: EPrint, ctx: FormatContext, fields: readonly FieldDef[] = publicFields(ctx.options)): string {
-  const w = new Writer();
-  w.open(1, "eprint", ` id='${escapeXml(`${ctx.repo.baseUrl}/id/eprint/${record.eprintid}`)}'`);
+  let out = `${indent(1)}<eprint id='${escapeXml(`${ctx.repo.baseUrl}/id/eprint/${record.eprintid}`)}'>`;
   const r = record as Record<string, unknown>;
   for (const def of fields) {
     if (!def.exported) continue;
     const v = r[def.name];
     if (!isSet(v)) continue;
-    writeField(w, 2, def, v);
+    out += fieldXml(2, def, v);
   }
-  w.close(1, "eprint");
-  return w.out.join("");
+  return `${out}${indent(1)}</eprint>`;
 }
 
 export const XML_HEAD = `<?xml version='1.0' encoding='utf-8'?>\n<eprints xmlns='${EP2_NS}'>`;
