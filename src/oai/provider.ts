@@ -12,7 +12,6 @@
 import type { Config } from "../config.js";
 import type { ExportFormat, FormatContext } from "../formats/types.js";
 import type { TokenSigner } from "../records/cursor.js";
-import { viewFor } from "../records/policy.js";
 import type { SubjectTree } from "../records/subjects.js";
 import { parseRequest, requestAttributes, type Args, type Verb } from "./args.js";
 import { parseRange, type DateRange } from "./dates.js";
@@ -35,7 +34,6 @@ const OAI_IDENTIFIER_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier";
 // oai-identifier.xsd: a repositoryIdentifier is a domain name with at least one dot
 const REPOSITORY_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$/;
 const NO_RECORDS: OaiError = { code: "noRecordsMatch", message: "No items match. None. None at all. Not even deleted ones." };
-const ANONYMOUS = { kind: "anonymous" } as const;
 
 type Metadata = ExportFormat & { oai: NonNullable<ExportFormat["oai"]>; oaiMetadata: NonNullable<ExportFormat["oaiMetadata"]> };
 
@@ -168,7 +166,7 @@ export class OaiProvider {
       const item = await this.itemByIdentifier(identifier, true);
       if (item.record) {
         const ctx = await this.deps.formatContext();
-        const view = viewFor(ANONYMOUS, item.record);
+        const view = item.record;
         formats = formats.filter((f) => f.oaiMetadata(view, ctx) !== "");
       }
     }
@@ -241,7 +239,7 @@ export class OaiProvider {
   private record(item: OaiItem, format: Metadata, ctx: FormatContext): string | undefined {
     const head = `<record>\n    ${this.header(item, ctx.subjects)}`;
     if (item.deleted) return `${head}</record>`;
-    const metadata = format.oaiMetadata(viewFor(ANONYMOUS, item.record!), ctx);
+    const metadata = format.oaiMetadata(item.record!, ctx);
     if (metadata === "") return undefined;
     return `${head}\n    <metadata>\n      ${metadata}</metadata></record>`;
   }
@@ -286,7 +284,8 @@ export class OaiProvider {
     if (!format) throw new OaiErrors([this.cannotDisseminate(state.metadataPrefix)]);
 
     const pageSize = this.deps.config.oaiPageSize;
-    const page = await this.deps.store.page(query, state.after, pageSize, verb === "ListRecords");
+    const counted = state.n !== undefined && state.top !== undefined ? { n: state.n, top: state.top } : undefined;
+    const page = await this.deps.store.page(query, state.after, pageSize, verb === "ListRecords", counted ? counted.top : state.after);
     if (!page.items.length) throw new OaiErrors([NO_RECORDS]);
 
     const parts: string[] = [];
@@ -299,10 +298,15 @@ export class OaiProvider {
       }
     }
 
-    const completeListSize = state.cursor + page.remaining;
+    // completeListSize: the size counted on the first page plus what has been added above
+    // its highest eprintid since; an estimate the protocol allows (it "may be revised during
+    // the list request sequence"), never below what is certain, and exact on the last page
+    const size = counted ?? { n: state.cursor + page.count, top: page.top ?? state.after };
+    const delivered = state.cursor + page.items.length;
+    const completeListSize = page.more ? Math.max(size.n + (counted ? page.count : 0), delivered + 1) : delivered;
     if (page.more) {
       const last = page.items[page.items.length - 1]!.eprintid;
-      const { token, expires } = issueToken(this.deps.signer, { ...state, after: last, cursor: state.cursor + page.items.length }, now);
+      const { token, expires } = issueToken(this.deps.signer, { ...state, after: last, cursor: delivered, n: size.n, top: size.top }, now);
       parts.push(
         element("resumptionToken", token, [
           ["expirationDate", utcDatetime(expires)],

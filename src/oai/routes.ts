@@ -18,6 +18,15 @@ function pairsOf(encoded: string): [string, string][] {
   return [...new URLSearchParams(encoded)];
 }
 
+/**
+ * The response encoded once: a page of a list is a few hundred KB built from many pieces,
+ * and sent as a string it would be walked twice (its UTF-8 length for Content-Length, then
+ * the encoding itself).
+ */
+function bytes(xml: string): Buffer {
+  return Buffer.from(xml, "utf8");
+}
+
 export function oaiRoutes(app: FastifyInstance, { services }: { services: Services }): void {
   const provider = new OaiProvider({
     config: services.config,
@@ -42,7 +51,7 @@ export function oaiRoutes(app: FastifyInstance, { services }: { services: Servic
     scope.get(OAI_PATH, { schema }, async (req, reply) => {
       const q = req.raw.url?.indexOf("?") ?? -1;
       const xml = await provider.respond(pairsOf(q >= 0 ? req.raw.url!.slice(q + 1) : ""));
-      return reply.type(OAI_CONTENT_TYPE).send(xml);
+      return reply.type(OAI_CONTENT_TYPE).send(bytes(xml));
     });
 
     scope.post(OAI_PATH, { schema }, async (req, reply) => {
@@ -51,7 +60,7 @@ export function oaiRoutes(app: FastifyInstance, { services }: { services: Servic
         throw problems.unsupportedMediaType("OAI-PMH POST requests are application/x-www-form-urlencoded");
       }
       const xml = await provider.respond(pairsOf((req.body as string | undefined) ?? ""));
-      return reply.type(OAI_CONTENT_TYPE).send(xml);
+      return reply.type(OAI_CONTENT_TYPE).send(bytes(xml));
     });
   });
 }

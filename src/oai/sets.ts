@@ -47,23 +47,54 @@ export interface SetFields {
   divisions: string[];
 }
 
-function treeSpecs(id: "subjects" | "divisions", values: string[], tree: SubjectTree): string[] {
-  const out: string[] = [];
+/** The setSpecs of one subject (or division): one per path from the top; none for an unknown id. */
+function nodeSpecs(id: "subjects" | "divisions", value: string, tree: SubjectTree): string[] {
+  if (!tree.get(value)) return []; // a subject no longer in the tree has no set (EPrints skips it)
   const prefix = toHex(`${id}=`);
+  return tree.paths(value).map((path) => prefix + path.map(toHex).join(":"));
+}
+
+/**
+ * Every record header asks for the same few hundred specs, so they are kept: per tree (a
+ * changed tree is a new object, and its specs are worked out afresh), and for the fixed
+ * status and type values once.
+ */
+const treeSpecCache = new WeakMap<SubjectTree, Map<string, string[]>>();
+const valueSpecCache = new Map<string, string>();
+
+function treeSpecs(id: "subjects" | "divisions", values: string[], tree: SubjectTree, out: string[]): void {
+  let cache = treeSpecCache.get(tree);
+  if (!cache) treeSpecCache.set(tree, (cache = new Map()));
   for (const v of values) {
-    if (!tree.get(v)) continue; // a subject no longer in the tree has no set (EPrints skips it)
-    for (const path of tree.paths(v)) out.push(prefix + path.map(toHex).join(":"));
+    const key = `${id}=${v}`;
+    let specs = cache.get(key);
+    if (!specs) {
+      specs = nodeSpecs(id, v, tree);
+      // known ids are bounded by the tree; unknown ones by what records hold, so cap them
+      if (cache.size < 10_000) cache.set(key, specs);
+    }
+    for (const spec of specs) out.push(spec);
   }
-  return out;
+}
+
+function valueSpec(id: "status" | "types", value: string): string {
+  const key = `${id}=${value}`;
+  let spec = valueSpecCache.get(key);
+  if (spec === undefined) {
+    spec = toHex(key);
+    // the values are a fixed option list, but the column is text: keep the cache bounded
+    if (valueSpecCache.size < 1000) valueSpecCache.set(key, spec);
+  }
+  return spec;
 }
 
 /** A live record's setSpecs, in set-configuration order, then value order (as EPrints). */
 export function headerSetSpecs(r: SetFields, sets: readonly SetId[], tree: SubjectTree): string[] {
   const out: string[] = [];
   for (const id of sets) {
-    if (id === "status" && r.ispublished) out.push(toHex("status=") + toHex(r.ispublished));
-    else if (id === "types" && r.type) out.push(toHex("types=") + toHex(r.type));
-    else if (id === "subjects" || id === "divisions") out.push(...treeSpecs(id, r[id], tree));
+    if (id === "status" && r.ispublished) out.push(valueSpec("status", r.ispublished));
+    else if (id === "types" && r.type) out.push(valueSpec("types", r.type));
+    else if (id === "subjects" || id === "divisions") treeSpecs(id, r[id], tree, out);
   }
   return out;
 }

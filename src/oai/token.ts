@@ -30,6 +30,13 @@ const TokenSchema = z.strictObject({
   after: z.number().int().min(0),
   /** records delivered before the page this token asks for */
   cursor: z.number().int().min(0),
+  /**
+   * The list's size when it was counted (on the first page) and the highest eprintid then in
+   * it: later pages count only what was added above `top`, not the whole rest of the list.
+   * Absent from tokens issued before Vellum kept them; such a list is counted again once.
+   */
+  n: z.number().int().min(0).optional(),
+  top: z.number().int().min(0).optional(),
   /** expiry, seconds since the epoch */
   exp: z.number().int(),
 });

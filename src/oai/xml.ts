@@ -17,13 +17,22 @@ export const OAI_CONTENT_TYPE = "text/xml; charset=UTF-8";
 // XML 1.0 Char production; anything else (C0 controls, lone surrogates, U+FFFE/F) becomes U+FFFD
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/**
+ * A character either function below changes: markup, CR, or one that may be outside the XML
+ * Char production (C0 controls, any surrogate, U+FFFE/F). Without one, a value is used as
+ * it is; most values have none.
+ */
+const MAYBE_CHANGED = /[&<>"\r\n\t\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Text content as libxml2 escapes it; characters XML cannot carry become U+FFFD. */
 export function escapeText(s: string): string {
+  if (!MAYBE_CHANGED.test(s)) return s;
   return s.replace(INVALID_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
 }
 
 /** An attribute value (double-quoted) as libxml2 escapes it. */
 export function escapeAttribute(s: string): string {
+  if (!MAYBE_CHANGED.test(s)) return s;
   return s
     .replace(INVALID_XML, "\uFFFD")
     .replace(/&/g, "&amp;")
