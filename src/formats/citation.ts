@@ -41,22 +41,33 @@ export interface CiteElement {
 
 const el = (tag: string, attrs: CiteElement["attrs"], ...children: CiteNode[]): CiteElement => ({ tag, attrs, children });
 
-/** Perl's \s on character strings (tree_to_utf8 and magicstop use it). */
+/**
+ * Perl's \s on character strings (tree_to_utf8 and magicstop use it). Every member is in the
+ * BMP, so the expressions need no Unicode mode (which is slower).
+ */
 const PERL_SPACE = "[\\t\\n\\x0B\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
-const SPACE_RUN = new RegExp(`${PERL_SPACE}+`, "gu");
-const TRAILING_SPACE = new RegExp(`${PERL_SPACE}*$`, "u");
+const SPACE_RUN = new RegExp(`${PERL_SPACE}+`, "g");
+const TRAILING_SPACE = new RegExp(`${PERL_SPACE}*$`);
+/** What collapsing changes: any white space but a lone space. */
+const COLLAPSIBLE = /[\t\n\x0B\f\r\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]| {2}/;
 
 /**
  * EPrints::Utils::tree_to_utf8 for the nodes a citation holds: white space collapsed to one
  * space within each text node, and a link followed by its target in angle brackets.
  */
 export function treeToUtf8(node: CiteNode): string {
-  if (typeof node === "string") return node.replace(SPACE_RUN, " ");
-  if (Array.isArray(node)) return (node as readonly CiteNode[]).map(treeToUtf8).join("");
+  if (typeof node === "string") return COLLAPSIBLE.test(node) ? node.replace(SPACE_RUN, " ") : node;
+  let s = "";
+  if (Array.isArray(node)) {
+    for (const n of node as readonly CiteNode[]) s += treeToUtf8(n);
+    return s;
+  }
   const e = node as CiteElement;
-  let s = e.children.map(treeToUtf8).join("");
-  const href = e.attrs.find(([k]) => k === "href");
-  if (e.tag === "a" && href) s += ` <${href[1]}>`;
+  for (const n of e.children) s += treeToUtf8(n);
+  if (e.tag === "a") {
+    const href = e.attrs.find(([k]) => k === "href");
+    if (href) s += ` <${href[1]}>`;
+  }
   return s;
 }
 
@@ -86,10 +97,16 @@ function printMagicstop(v: string | undefined): CiteNode {
 }
 
 /** A multiple name field: `<span class="person_name">` each, joined by " and ". */
+const PERSON_NAME: CiteElement["attrs"] = [["class", "person_name"]];
+
 function printNames(people: readonly Creator[] | undefined): CiteNode {
-  const names = (people ?? []).map((p) => p.name);
-  if (!isSet(names)) return UNSPECIFIED;
-  return names.flatMap((n, i) => [...(i > 0 ? [JOIN_NAME] : []), el("span", [["class", "person_name"]], makeNameString(n))]);
+  if (!people || !people.some((p) => isSet(p.name))) return UNSPECIFIED;
+  const out: CiteNode[] = [];
+  for (const p of people) {
+    if (out.length) out.push(JOIN_NAME);
+    out.push(el("span", PERSON_NAME, makeNameString(p.name)));
+  }
+  return out;
 }
 
 /** opts="res=year" on a date: the first four characters. */

@@ -35,8 +35,10 @@ export type DcPair = readonly [DcElement, string];
 
 /** EPrints::XML::remove_invalid_chars: drops C0 controls except TAB, LF, CR (and, as EPrints does, keeps 0x1A-0x1F). */
 export function removeInvalidChars(s: string): string {
-  return s.replace(/[\x00-\x08\x0B\x0C\x0E-\x19]/g, "");
+  return INVALID.test(s) ? s.replace(INVALIDS, "") : s;
 }
+const INVALID = /[\x00-\x08\x0B\x0C\x0E-\x19]/;
+const INVALIDS = /[\x00-\x08\x0B\x0C\x0E-\x19]/g;
 
 export function dublinCore(r: EPrint, ctx: FormatContext): DcPair[] {
   const out: DcPair[] = [];

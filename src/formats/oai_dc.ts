@@ -15,7 +15,7 @@
 import type { EPrint } from "../records/schema.js";
 import type { ExportFormat, FormatContext } from "./types.js";
 import { dublinCore } from "./dublin-core.js";
-import { escapeText, replaceInvalidXmlChars } from "./libxml.js";
+import { cleanText } from "./libxml.js";
 
 export const OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/";
 export const OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd";
@@ -24,9 +24,9 @@ const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
 const SCHEMA_LOCATION = `xsi:schemaLocation="${OAI_DC_NS} ${OAI_DC_SCHEMA}"`;
 
 function children(record: EPrint, ctx: FormatContext): string {
-  return dublinCore(record, ctx)
-    .map(([element, value]) => `\n        <dc:${element}>${escapeText(replaceInvalidXmlChars(value))}</dc:${element}>`)
-    .join("");
+  let out = "";
+  for (const [element, value] of dublinCore(record, ctx)) out += `\n        <dc:${element}>${cleanText(value)}</dc:${element}>`;
+  return out;
 }
 
 export const oaiDcFormat: ExportFormat = {
