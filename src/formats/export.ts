@@ -74,22 +74,104 @@ export function renderRecord(format: ExportFormat, r: EPrint, ctx: FormatContext
 /**
  * A list in `format`: head, each record, tail, yielded as the records arrive so a list of
  * any length streams in constant memory. Formats without a list form concatenate their
- * one-record form. Strings are batched to about 64 KiB to keep writes few.
+ * one-record form. Strings are batched to about 64 KiB to keep writes few. The records are
+ * read ahead of the rendering (see readAhead), so a source that reads the database in
+ * pages fetches the next page while this one is written.
  */
 export async function* renderList(format: ExportFormat, records: AsyncIterable<EPrint>, ctx: FormatContext, wrap?: Wrapper): AsyncGenerator<string> {
   const list = format.list;
   let buffer = (wrap?.before ?? "") + stripBom(list ? list.head(ctx) : "");
   let count = 0;
-  for await (const r of records) {
-    buffer += list ? list.item(r, ctx, count) : stripBom(format.serialize(r, ctx));
-    count++;
-    if (buffer.length >= 65_536) {
-      yield buffer;
-      buffer = "";
+  for await (const batch of readAhead(records, READ_AHEAD)) {
+    for (const r of batch) {
+      buffer += list ? list.item(r, ctx, count) : stripBom(format.serialize(r, ctx));
+      count++;
+      if (buffer.length >= 65_536) {
+        yield buffer;
+        buffer = "";
+      }
     }
   }
   buffer += (list ? list.tail(ctx, count) : "") + (wrap?.after ?? "");
   if (buffer) yield buffer;
+}
+
+/** Records held ahead of the rendering: two of the search stream's pages. */
+const READ_AHEAD = 1000;
+
+/**
+ * Pulls `source` ahead of its consumer into a queue of at most `max` items, and hands the
+ * consumer everything queued so far in one array. A consumer that finds the queue empty is
+ * woken in the event loop's next turn, not at once: by then the pump has taken everything
+ * the source had in memory (the rest of a database page) and has started the read that
+ * needs I/O (the next page's query), which the database then runs while the consumer works
+ * through the array. If the consumer stops early, the source is closed once its pending
+ * read settles. A failure of the source reaches the consumer after the items before it.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>, max: number): AsyncGenerator<T[]> {
+  const it = source[Symbol.asyncIterator]();
+  let queue: T[] = [];
+  let finished = false;
+  let stopped = false;
+  let failure: { error: unknown } | undefined;
+  let consumer: (() => void) | undefined;
+  let pump: (() => void) | undefined;
+  let wakeScheduled = false;
+  const wakeConsumer = () => {
+    if (!consumer || wakeScheduled) return;
+    wakeScheduled = true;
+    setImmediate(() => {
+      wakeScheduled = false;
+      const w = consumer;
+      consumer = undefined;
+      w?.();
+    });
+  };
+  const wakePump = () => {
+    const w = pump;
+    pump = undefined;
+    w?.();
+  };
+  const pumping = (async () => {
+    try {
+      while (!stopped) {
+        if (queue.length >= max) {
+          await new Promise<void>((resolve) => (pump = resolve));
+          continue;
+        }
+        const next = await it.next();
+        if (next.done) break;
+        queue.push(next.value);
+        wakeConsumer();
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    finished = true;
+    wakeConsumer();
+  })();
+  try {
+    for (;;) {
+      if (queue.length) {
+        const batch = queue;
+        queue = [];
+        wakePump();
+        yield batch;
+      } else if (finished) {
+        if (failure) throw failure.error;
+        return;
+      } else {
+        await new Promise<void>((resolve) => (consumer = resolve));
+      }
+    }
+  } finally {
+    if (!finished) {
+      stopped = true;
+      wakePump();
+      await pumping;
+      await it.return?.();
+    }
+  }
 }
 
 function stripBom(s: string): string {
