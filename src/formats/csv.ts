@@ -26,29 +26,30 @@ interface GridField {
   name: string;
   type: FieldDef["type"];
   multiple: boolean;
-  value(record: EPrint): unknown;
+  /** the record's key */
+  field: string;
+  /** the sub-field a compound's column shows */
+  sub?: string;
 }
 
 function gridFields(fields: readonly FieldDef[]): GridField[] {
   const out: GridField[] = [];
   for (const def of fields) {
     if (!def.exported) continue;
-    const get = (r: EPrint) => (r as Record<string, unknown>)[def.name];
     if (def.type !== "compound") {
-      out.push({ name: def.name, type: def.type, multiple: !!def.multiple, value: get });
+      out.push({ name: def.name, type: def.type, multiple: !!def.multiple, field: def.name });
       continue;
     }
     for (const sub of exportedSubfields(def)) {
-      const pick = (item: unknown) => (item as Record<string, unknown> | undefined)?.[sub.name];
-      out.push({
-        name: `${def.name}_${sub.name}`,
-        type: sub.type,
-        multiple: !!def.multiple,
-        value: def.multiple ? (r) => ((get(r) as unknown[] | undefined) ?? []).map(pick) : (r) => pick(get(r)),
-      });
+      out.push({ name: `${def.name}_${sub.name}`, type: sub.type, multiple: !!def.multiple, field: def.name, sub: sub.name });
     }
   }
   return out;
+}
+
+/** A stored value (one item of a multiple field) as the column shows it: a compound's sub-field. */
+function pick(g: GridField, v: unknown): unknown {
+  return g.sub === undefined ? v : (v as Record<string, unknown> | undefined)?.[g.sub];
 }
 
 const gridCache = new WeakMap<readonly FieldDef[], GridField[]>();
@@ -138,21 +139,22 @@ function emptyCells(p: Placed): string {
  */
 function csvRecord(record: EPrint, ctx: FormatContext, safe: boolean): string {
   const { fields, multiple, width } = layoutFor(ctx);
+  const r = record as Record<string, unknown>;
   let rows = 1;
   for (const p of multiple) {
-    const n = (p.g.value(record) as unknown[] | undefined)?.length ?? 0;
+    const n = (r[p.g.field] as unknown[] | undefined)?.length ?? 0;
     if (n > rows) rows = n;
   }
   let first = "";
   let out = "";
   for (let i = 0; i < fields.length; i++) {
     const p = fields[i]!;
-    const v = p.g.value(record);
+    const v = r[p.g.field];
     let cells: string;
     if (p.g.multiple) {
-      const values = (v as unknown[] | undefined) ?? [];
-      cells = values.length ? cellsOf(p, values[0], safe) : emptyCells(p);
-    } else cells = cellsOf(p, v, safe);
+      const values = v as unknown[] | undefined;
+      cells = values?.length ? cellsOf(p, pick(p.g, values[0]), safe) : emptyCells(p);
+    } else cells = cellsOf(p, pick(p.g, v), safe);
     if (i === 0) {
       first = cells;
       out = cells;
@@ -163,9 +165,9 @@ function csvRecord(record: EPrint, ctx: FormatContext, safe: boolean): string {
     let line = first;
     let col = 0; // the last column written
     for (const p of multiple) {
-      const values = p.g.value(record) as unknown[] | undefined;
+      const values = r[p.g.field] as unknown[] | undefined;
       if (!values || j >= values.length) continue;
-      line += commas(p.at - col) + cellsOf(p, values[j], safe);
+      line += commas(p.at - col) + cellsOf(p, pick(p.g, values[j]), safe);
       col = p.at + p.bare.length;
     }
     out += `${line}${commas(width - 1 - col)}\r\n`;
