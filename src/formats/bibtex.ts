@@ -58,14 +58,17 @@ const LONE_AND = new RegExp(`(?<!${WORD})and(?!${WORD})`, "gu");
 
 /** Keep a name part one BibTeX name part: brace its commas (all but a leading one) and any word `and`. */
 function protectPart(part: string): string {
-  return part.replace(/(.+?),/gu, "$1{,}").replace(LONE_AND, "{and}");
+  // most parts have neither: skip the expressions (the word test looks behind, which is slow)
+  if (part.includes(",")) part = part.replace(/(.+?),/gu, "$1{,}");
+  return part.includes("and") ? part.replace(LONE_AND, "{and}") : part;
 }
 
 /** A family name's trailing lineage (roman numerals, Jr, Sr, Junior, Senior) after a space or comma. */
 const TRAILING_LINEAGE =
   /^(.+?)((,| )\s*[IVX]+\.?)*((,| )\s*[jJsS](un|en)?(io)?r\.?)*((,| )\s*[IVX]+\.?)*$/u;
 
-const blank = (s: string) => /^\s*$/u.test(s);
+/** Only white space (or nothing). \s has no member outside the BMP, so no Unicode mode is needed. */
+const blank = (s: string) => !/\S/.test(s);
 
 /**
  * One author as `Family[, Lineage], [Honourific ]Given` (EPrints' make_bibtex_string, PR
@@ -84,7 +87,8 @@ export function bibtexName(name: Name): string {
   let head = "";
   let contained = "";
   if (name.family !== undefined) {
-    const family = name.family.replace(TRAILING_LINEAGE, "$1");
+    // a lineage follows a space or a comma: a family name with neither has none
+    const family = /[ ,]/.test(name.family) ? name.family.replace(TRAILING_LINEAGE, "$1") : name.family;
     contained = name.family.slice(family.length).replace(/^,?\s*/u, "");
     head = protectPart(family);
   }
@@ -96,17 +100,25 @@ export function bibtexName(name: Name): string {
 }
 
 function entryType(r: EPrint): string {
-  const byType: Partial<Record<EPrint["type"], string>> = {
-    article: "article",
-    book: "book",
-    book_section: "incollection",
-    conference_item: "inproceedings",
-    monograph: r.monograph_type === "manual" || r.monograph_type === "documentation" ? "manual" : "techreport",
-    thesis: r.thesis_type === "masters" ? "mastersthesis" : "phdthesis",
-  };
   // EPrints' `publication_status_type_override` (default on, issue #123): an unpublished item is
   // @unpublished whatever its type. Vellum has no switch for it and always applies the default.
-  return r.ispublished === "unpub" ? "unpublished" : (byType[r.type] ?? "misc");
+  if (r.ispublished === "unpub") return "unpublished";
+  switch (r.type) {
+    case "article":
+      return "article";
+    case "book":
+      return "book";
+    case "book_section":
+      return "incollection";
+    case "conference_item":
+      return "inproceedings";
+    case "monograph":
+      return r.monograph_type === "manual" || r.monograph_type === "documentation" ? "manual" : "techreport";
+    case "thesis":
+      return r.thesis_type === "masters" ? "mastersthesis" : "phdthesis";
+    default:
+      return "misc";
+  }
 }
 
 interface Entry {
@@ -163,27 +175,35 @@ function convert(r: EPrint, ctx: FormatContext): Entry {
   return { type, bibtex, additional };
 }
 
-const line = (name: string, value: string) => `${name.padStart(16)} = {${value}}`;
+/** `name = {`, the name right-aligned in 16 columns, for every field name (the groups are fixed). */
+const LINE_START: Readonly<Record<string, string>> = Object.fromEntries(
+  [...BIBTEX_GROUP, ...ADDITIONAL_GROUP].map((f) => [f, `${f.padStart(16)} = {`]),
+);
 
 function encodeAdditional(field: AdditionalField, value: string): string {
   if (field === "url") return encodeBibtexUrl(value);
   const encoded = encodeBibtex(fixSpecialChars(value));
   // The name builder's own `{}`, `{,}` and `{and}` must survive the escaping of braces.
-  return field === "author" ? encoded.replace(/\\\{(|,|and)\\\}/g, "{$1}") : encoded;
+  return field === "author" && encoded.includes("\\{") ? encoded.replace(/\\\{(|,|and)\\\}/g, "{$1}") : encoded;
 }
 
 function bibtexEntry(r: EPrint, ctx: FormatContext): string {
   const e = convert(r, ctx);
-  const lines: string[] = [];
+  let out = `@${e.type}{${ctx.repo.repoId}${r.eprintid},`;
+  let first = true;
   for (const f of BIBTEX_GROUP) {
     const v = e.bibtex[f];
-    if (v !== undefined) lines.push(line(f, encodeBibtex(fixSpecialChars(v))));
+    if (v === undefined) continue;
+    out += `${first ? "\n" : ",\n"}${LINE_START[f]}${encodeBibtex(fixSpecialChars(v))}}`;
+    first = false;
   }
   for (const f of ADDITIONAL_GROUP) {
     const v = e.additional[f];
-    if (v !== undefined) lines.push(line(f, encodeAdditional(f, v)));
+    if (v === undefined) continue;
+    out += `${first ? "\n" : ",\n"}${LINE_START[f]}${encodeAdditional(f, v)}}`;
+    first = false;
   }
-  return `@${e.type}{${ctx.repo.repoId}${r.eprintid},\n${lines.join(",\n")}\n}\n\n`;
+  return `${out}${first ? "\n\n" : "\n"}}\n\n`;
 }
 
 export const bibtexFormat: ExportFormat = {

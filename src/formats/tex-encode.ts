@@ -186,10 +186,17 @@ const WHOLE_RUN = new RegExp(`^(?![[\\]])[${RUN_CLASS}]*$`);
 const MARK = /^\p{M}$/u;
 const GREEK_LETTER = /^(?=\p{Script=Greek})\p{L}$/u;
 const ANY_GREEK = /\p{Script=Greek}/u;
-const BEYOND_LATIN = /[^\u0000-\u036f]/;
+/**
+ * Every block that holds Greek-script characters (Greek and Coptic, the phonetic extensions,
+ * Greek Extended, the ohm sign, ꭥ, ancient Greek numbers and musical notation), as UTF-16 and
+ * without Unicode mode: a cheap first test, so the exact Unicode-mode one runs only where it
+ * can find something.
+ */
+const GREEK_BLOCKS = /[\u0370-\u03FF\u1D26-\u1D2A\u1D5D-\u1D61\u1D66-\u1D6A\u1DBF\u1F00-\u1FFF\u2126\uAB65]|\uD800[\uDD40-\uDDA0]|\uD834[\uDE00-\uDE45]/;
 
-const isMark = (c: string | undefined) => c !== undefined && MARK.test(c);
-const isGreekLetter = (c: string | undefined) => c !== undefined && GREEK_LETTER.test(c);
+// nothing below U+0300 is a combining mark, nothing below U+0370 Greek: most characters are decided without an expression
+const isMark = (c: string | undefined) => c !== undefined && c.charCodeAt(0) >= 0x300 && MARK.test(c);
+const isGreekLetter = (c: string | undefined) => c !== undefined && c.charCodeAt(0) >= 0x370 && GREEK_LETTER.test(c);
 
 /** The character (code point) starting at UTF-16 index `i`, or undefined past the end. */
 function charAt(text: string, i: number): string | undefined {
@@ -219,8 +226,7 @@ function hasGreekText(chars: readonly string[]): boolean {
  */
 export function encodeBibtex(text: string): string {
   if (WHOLE_RUN.test(text)) return text;
-  // Greek starts at U+0370: a value with nothing above U+036F skips the Unicode-mode scan
-  const greekText = BEYOND_LATIN.test(text) && ANY_GREEK.test(text) && hasGreekText(Array.from(text));
+  const greekText = GREEK_BLOCKS.test(text) && ANY_GREEK.test(text) && hasGreekText(Array.from(text));
   let out = "";
   let i = 0;
   while (i < text.length) {
