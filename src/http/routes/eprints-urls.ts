@@ -6,12 +6,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { renderAbstractPage, type PageExtras } from "../../formats/abstract-page.js";
+import { renderAbstractPage } from "../../formats/abstract-page.js";
 import { JSONP_MEDIA_TYPE, jsonpWrapper, recordFormats, renderRecord, signpostingLinks } from "../../formats/export.js";
 import { FORMATS, formatById } from "../../formats/registry.js";
 import { problems } from "../../errors.js";
-import { readForPublic } from "../../records/public-read.js";
-import type { EPrint } from "../../records/schema.js";
+import { readForPublic, readPageForPublic } from "../../records/public-read.js";
 import type { Services } from "../../services.js";
 import { typed } from "../context.js";
 import { eprintIdOf } from "../eprint-id.js";
@@ -89,9 +88,9 @@ export function eprintUrlRoutes(app: FastifyInstance, { services }: { services: 
     async (req, reply) => {
       const { id, canonical } = eprintIdOf(req.params.id);
       if (!canonical) return reply.redirect(`/id/eprint/${id}/${queryString(req)}`, 301);
-      const record = await read(id, req);
+      const { record, depositor } = await readPageForPublic(services.db.readPool, id, req.viewer);
       const ctx = await services.formatContext();
-      const body = renderAbstractPage(record, ctx, await pageExtras(services, record));
+      const body = renderAbstractPage(record, ctx, depositor ? { depositor } : {});
       return sendRepresentation(req, reply, {
         record,
         variant: "page",
@@ -138,12 +137,4 @@ export function eprintUrlRoutes(app: FastifyInstance, { services }: { services: 
 
   restRoutes(app, { services });
   bulkExportRoutes(app, { services });
-}
-
-/** The depositing user's name, from the user table (never the username or e-mail). */
-async function pageExtras(services: Services, record: EPrint): Promise<PageExtras> {
-  if (record.userid === undefined) return {};
-  const user = await services.accounts.getUser(record.userid);
-  const name = user?.name ?? {};
-  return Object.values(name).some((v) => typeof v === "string" && v !== "") ? { depositor: name } : {};
 }
