@@ -14,10 +14,24 @@ import { formatById } from "./registry.js";
 import { MONOGRAPH_TYPE_NAMES, THESIS_TYPE_NAMES } from "./phrases.js";
 import { makeNameString, typeLabel } from "./render.js";
 import { eprintUri, exportUrl, recordFormats } from "./export.js";
-import type { FormatContext } from "./types.js";
+import type { ExportFormat, FormatContext } from "./types.js";
+
+const HTML_SPECIAL = /[&<>"']/;
+const HTML_SPECIALS = /[&<>"']/g;
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  // most values need nothing: test first, so they are used without a copy
+  return HTML_SPECIAL.test(s)
+    ? s.replace(HTML_SPECIALS, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#39;"))
+    : s;
+}
+
+/** A format's media type and label as the page writes them (the registry is fixed, so kept). */
+const formatText = new WeakMap<ExportFormat, { type: string; label: string }>();
+function textOf(f: ExportFormat): { type: string; label: string } {
+  let t = formatText.get(f);
+  if (!t) formatText.set(f, (t = { type: escapeHtml(f.mediaType), label: escapeHtml(f.label) }));
+  return t;
 }
 
 /** Everything the page shows that is not in the record itself. */
@@ -128,6 +142,7 @@ export function renderAbstractPage(r: EPrint, ctx: FormatContext, extras: PageEx
   const uri = eprintUri(r, ctx);
   const title = r.title ?? `eprint ${r.eprintid}`;
   const formats = recordFormats();
+  const exportHrefs = formats.map((f) => escapeHtml(exportUrl(f, r, ctx)));
   const html = formatById("HTML");
   const citation = html ? html.serialize(r, ctx).replace(/^\uFEFF/, "").trim() : `<p class="citation"><em>${escapeHtml(title)}</em></p>`;
 
@@ -139,9 +154,10 @@ export function renderAbstractPage(r: EPrint, ctx: FormatContext, extras: PageEx
     `<link rel="cite-as" href="${escapeHtml(uri)}"/>`,
   ];
   if (r.eprint_status !== "archive") head.push(`<meta name="robots" content="noindex, nofollow"/>`);
-  for (const f of formats) {
-    head.push(`<link rel="alternate" href="${escapeHtml(exportUrl(f, r, ctx))}" type="${escapeHtml(f.mediaType)}" title="${escapeHtml(f.label)}"/>`);
-  }
+  formats.forEach((f, i) => {
+    const { type, label } = textOf(f);
+    head.push(`<link rel="alternate" href="${exportHrefs[i]}" type="${type}" title="${label}"/>`);
+  });
   for (const [name, content] of [...metaTags("HighwirePress", r, ctx), ...metaTags("Prism", r, ctx)]) {
     head.push(`<meta name="${escapeHtml(name)}" content="${escapeHtml(content)}"/>`);
   }
@@ -207,7 +223,7 @@ export function renderAbstractPage(r: EPrint, ctx: FormatContext, extras: PageEx
       `<nav aria-labelledby="export-heading">`,
       `<h2 id="export-heading">Export to</h2>`,
       `<ul class="exports">`,
-      ...formats.map((f) => `<li><a href="${escapeHtml(exportUrl(f, r, ctx))}" type="${escapeHtml(f.mediaType)}">${escapeHtml(f.label)}</a></li>`),
+      ...formats.map((f, i) => `<li><a href="${exportHrefs[i]}" type="${textOf(f).type}">${textOf(f).label}</a></li>`),
       `</ul>`,
       `</nav>`,
     );

@@ -16,8 +16,10 @@ import type { ExportFormat, FormatContext } from "./types.js";
  * negotiation. List-only formats (feeds, id lists) still answer /cgi/export for one record.
  */
 export function recordFormats(): ExportFormat[] {
-  return FORMATS.filter((f) => f.visibility === "all" && f.only !== "list");
+  // the registry is fixed when the modules load; every abstract page asks
+  return (offeredForRecords ??= FORMATS.filter((f) => f.visibility === "all" && f.only !== "list")).slice();
 }
+let offeredForRecords: ExportFormat[] | undefined;
 
 /** Formats a bulk export can write: everything public (hidden ones have no list form). */
 export function listFormat(id: string): ExportFormat | undefined {
@@ -195,8 +197,8 @@ export function representationTag(r: Pick<EPrint, "eprintid" | "rev_number">, va
  */
 export function signpostingLinks(r: Pick<EPrint, "eprintid">, ctx: FormatContext): string {
   const links = [`<${eprintUri(r, ctx)}>; rel="cite-as"`];
-  for (const f of FORMATS.filter((x) => x.signposting).sort((a, b) => a.id.localeCompare(b.id))) {
-    if (f.visibility === "all") links.push(`<${exportUrl(f, r, ctx)}>; rel="describedby"; type="${f.mediaType}"`);
-  }
+  signposted ??= FORMATS.filter((x) => x.signposting && x.visibility === "all").sort((a, b) => a.id.localeCompare(b.id));
+  for (const f of signposted) links.push(`<${exportUrl(f, r, ctx)}>; rel="describedby"; type="${f.mediaType}"`);
   return links.join(", ");
 }
+let signposted: ExportFormat[] | undefined;
