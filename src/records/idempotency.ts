@@ -69,11 +69,8 @@ export function keyReused(key: string): Problem {
   );
 }
 
-/** What the claim queries need: a Prisma transaction client or a pg client in a transaction. */
-interface SqlTx {
-  $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
-  $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
-}
+/** What the claim queries need: a pg client inside the transaction the work runs in. */
+type SqlTx = Pick<pg.PoolClient, "query">;
 
 export class IdempotencyKeys {
   private lastSweep = 0;
@@ -89,24 +86,20 @@ export class IdempotencyKeys {
    * holds the key and must call settle() before it commits.
    */
   async claim(tx: SqlTx, userid: number, request: IdempotentRequest): Promise<string | undefined> {
-    await tx.$executeRawUnsafe(
-      `DELETE FROM idempotency_key WHERE userid = $1 AND key = $2 AND created < now() - make_interval(hours => $3)`,
+    await tx.query(`DELETE FROM idempotency_key WHERE userid = $1 AND key = $2 AND created < now() - make_interval(hours => $3)`, [
       userid,
       request.key,
       this.hours,
-    );
+    ]);
     // waits while another transaction holds the same key, then sees its outcome
-    const claimed = await tx.$executeRawUnsafe(
-      `INSERT INTO idempotency_key (userid, key, fingerprint) VALUES ($1, $2, $3) ON CONFLICT (userid, key) DO NOTHING`,
-      userid,
-      request.key,
-      request.fingerprint,
+    const { rows: claimed } = await tx.query(
+      `INSERT INTO idempotency_key (userid, key, fingerprint) VALUES ($1, $2, $3) ON CONFLICT (userid, key) DO NOTHING RETURNING 1`,
+      [userid, request.key, request.fingerprint],
     );
-    if (claimed === 1) return undefined;
-    const rows = await tx.$queryRawUnsafe<{ fingerprint: string; result: string | null }[]>(
+    if (claimed.length === 1) return undefined;
+    const { rows } = await tx.query<{ fingerprint: string; result: string | null }>(
       `SELECT fingerprint, result FROM idempotency_key WHERE userid = $1 AND key = $2`,
-      userid,
-      request.key,
+      [userid, request.key],
     );
     const row = rows[0];
     // gone again (expired and swept between the two statements): rare, and safe to retry
@@ -117,7 +110,7 @@ export class IdempotencyKeys {
 
   /** Remembers the result of the work done under a claimed key (same transaction). */
   async settle(tx: SqlTx, userid: number, request: IdempotentRequest, result: string): Promise<void> {
-    await tx.$executeRawUnsafe(`UPDATE idempotency_key SET result = $3 WHERE userid = $1 AND key = $2`, userid, request.key, result);
+    await tx.query(`UPDATE idempotency_key SET result = $3 WHERE userid = $1 AND key = $2`, [userid, request.key, result]);
     this.sweepSoon();
   }
 

@@ -4,6 +4,7 @@
  * revision and appends to the change feed, guarded by the revision number so concurrent
  * writers cannot overwrite each other (HTTP If-Match maps onto `expectedRev`).
  */
+import type pg from "pg";
 import { z } from "zod";
 import type { Database } from "../db/index.js";
 import { isStaff, useridOf, type Viewer } from "../accounts/viewer.js";
@@ -62,9 +63,14 @@ export function subjectProblems(input: Partial<EPrintInput>, tree: SubjectTree):
 function validateInput(body: unknown, tree: SubjectTree): EPrintInput {
   const parsed = EPrintInputSchema.safeParse(body);
   if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
-  const subj = subjectProblems(parsed.data, tree);
+  return checkedInput(parsed.data, tree);
+}
+
+/** Input EPrintInputSchema has already parsed: what remains to check is the subject tree. */
+function checkedInput(input: EPrintInput, tree: SubjectTree): EPrintInput {
+  const subj = subjectProblems(input, tree);
   if (subj.length) throw problems.invalid(subj);
-  return parsed.data;
+  return input;
 }
 
 function metadataOf(r: EPrint): Record<string, unknown> {
@@ -98,11 +104,73 @@ type Row = { data: EPrint };
  * writing transaction, so no crash between the commit and this step can leave the sequence
  * behind (the next deposit would collide). Forward only: a sequence already ahead (ids
  * handed out to deposits in flight) is left alone. setval is not undone by a rollback,
- * which at worst leaves a gap in the ids.
+ * which at worst leaves a gap in the ids. Two such transactions can run at once (an import
+ * writes batches concurrently): the transaction lock (ADVANCE_LOCK, taken first, in its own
+ * statement so the next one sees what committed meanwhile) keeps one from moving the
+ * sequence back below the other's ids.
  */
+const ADVANCE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('vellum.eprintid_sequence'))";
 const ADVANCE_EPRINTID = `SELECT setval(s.name, m.id)
   FROM (SELECT pg_get_serial_sequence('eprint', 'eprintid') AS name) s, (SELECT max(eprintid) AS id FROM eprint) m
   WHERE m.id > COALESCE(pg_sequence_last_value(s.name::regclass), 0)`;
+
+/** The eprint columns a write sets (rowJson's keys); the search columns are the database's. */
+const ROW_COLUMNS = [
+  "eprintid", "rev_number", "eprint_status", "userid", "type", "title", "date", "date_year", "date_type", "ispublished",
+  "refereed", "id_number", "publication", "subjects", "divisions", "datestamp", "lastmod", "status_changed", "data", "public_json",
+] as const;
+const COLUMN_LIST = ROW_COLUMNS.join(", ");
+
+/**
+ * One record written in one statement, so one transaction and one round trip: the row
+ * (trigger eprint_search_maintain_insert builds its search document), its first revision and
+ * its entry in the change feed. $1 is rowJson(record), $2 the actor, $3 the feed's action.
+ * (The feed's trigger reads the new row: a row-level trigger sees the rows its statement
+ * wrote before it, and the feed's row is made from the inserted one.)
+ */
+const INSERT_ONE = `WITH e AS (
+    INSERT INTO eprint (${COLUMN_LIST})
+    SELECT ${COLUMN_LIST} FROM jsonb_populate_record(NULL::eprint, $1::jsonb)
+    RETURNING eprintid, rev_number, data, lastmod
+  ), r AS (
+    INSERT INTO eprint_revision (eprintid, rev_number, data, lastmod, actor) SELECT eprintid, rev_number, data, lastmod, $2 FROM e
+  )
+  INSERT INTO eprint_change (eprintid, rev_number, action) SELECT eprintid, rev_number, $3 FROM e`;
+
+/** The same for a new revision of a record, guarded by the revision it replaces ($4): no row when someone else wrote first. */
+const UPDATE_ONE = `WITH e AS (
+    UPDATE eprint t SET ${ROW_COLUMNS.filter((c) => c !== "eprintid").map((c) => `${c} = n.${c}`).join(", ")}
+      FROM jsonb_populate_record(NULL::eprint, $1::jsonb) n
+     WHERE t.eprintid = n.eprintid AND t.rev_number = $4
+    RETURNING t.eprintid, t.rev_number, t.data, t.lastmod
+  ), r AS (
+    INSERT INTO eprint_revision (eprintid, rev_number, data, lastmod, actor) SELECT eprintid, rev_number, data, lastmod, $2 FROM e
+  )
+  INSERT INTO eprint_change (eprintid, rev_number, action) SELECT eprintid, rev_number, $3 FROM e`;
+
+/**
+ * Many records in one statement (insertBatch). The search documents of the whole batch are
+ * computed in one call of vellum_search_documents (the same function the trigger calls for
+ * one row), which joins the batch's creators, keywords and subjects once instead of running
+ * small queries per row; the transaction says so (vellum.search_documents = 'supplied') and
+ * the insert trigger stands aside. $1 is a JSON array of the rows (storedRow) as UTF-8
+ * bytes, $2 the actor, $3 their public_json texts (storedRow; SEPARATOR between them).
+ */
+const INSERT_MANY = `WITH a AS MATERIALIZED (
+    SELECT a.n, jsonb_populate_record(NULL::eprint, a.j) AS e
+      FROM jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb) WITH ORDINALITY AS a(j, n)
+  ), p AS (
+    SELECT p.n, nullif(p.t, '-') AS public_json
+      FROM unnest(string_to_array(convert_from($3::bytea, 'UTF8'), E'\\x1e')) WITH ORDINALITY AS p(t, n)
+  ), d AS (
+    SELECT * FROM vellum_search_documents(ARRAY(SELECT a.e FROM a ORDER BY a.n))
+  ), ins AS (
+    INSERT INTO eprint (${COLUMN_LIST}, search, filter_keys, title_sort, metadata_visibility)
+    SELECT ${ROW_COLUMNS.map((c) => (c === "public_json" ? "p.public_json" : `(a.e).${c}`)).join(", ")}, d.search, d.filter_keys, d.title_sort, d.metadata_visibility
+      FROM a JOIN d ON d.i = a.n JOIN p ON p.n = a.n
+    RETURNING eprintid, rev_number, data, lastmod
+  )
+  INSERT INTO eprint_revision (eprintid, rev_number, data, lastmod, actor) SELECT eprintid, rev_number, data, lastmod, $2 FROM ins`;
 
 /** The list API's parameters: the search module's (filters, full text, sort, cursor, facets). */
 export type ListQuery = SearchFilter;
@@ -173,37 +241,61 @@ export class EPrintStore {
    * A deposit. With `request` (an Idempotency-Key and the request's fingerprint), at most
    * once per key and user: the key is claimed in the deposit's own transaction, and a retry
    * gets the record as the first request created it (`replayed`), even when the two race.
+   * `opts.validated` says `body` is already the output of EPrintInputSchema (the route's
+   * schema parsed it): only the checks the schema cannot make (subjects) run again.
    */
-  async createOnce(body: unknown, viewer: Viewer, request?: IdempotentRequest): Promise<{ record: EPrint; replayed: boolean }> {
+  async createOnce(
+    body: unknown,
+    viewer: Viewer,
+    request?: IdempotentRequest,
+    opts: { validated?: boolean } = {},
+  ): Promise<{ record: EPrint; replayed: boolean }> {
     const userid = useridOf(viewer);
     if (userid === undefined) throw problems.unauthorized();
-    // without a key, check before opening a transaction; with one, a retry must be answered
-    // from the key (an edited body is 422, not whatever its validation says)
-    const checked = request ? undefined : validateInput(body, await this.subjects.current());
-    return this.db.prisma.$transaction(async (tx) => {
-      if (request) {
-        const earlier = await this.keys.claim(tx, userid, request);
-        if (earlier !== undefined) return { record: EPrintSchema.parse(JSON.parse(earlier)), replayed: true };
-      }
-      const input = checked ?? validateInput(body, await this.subjects.current());
-      const now = toEprintsTime(nowSeconds());
-      const id = (await tx.$queryRaw<{ id: number }[]>`SELECT nextval(pg_get_serial_sequence('eprint', 'eprintid'))::int AS id`)[0]!.id;
-      const record = ordered({
-        ...input,
-        eprintid: id,
-        rev_number: 1,
-        eprint_status: "inbox",
-        userid,
-        dir: eprintDir(id),
-        lastmod: now,
-        status_changed: now,
-        metadata_visibility: input.metadata_visibility ?? "show",
-        full_text_status: input.full_text_status ?? "none",
-      });
-      await insertRow(tx, record, "created", userid);
-      if (request) await this.keys.settle(tx, userid, request, JSON.stringify(record));
+    const check = async () => (opts.validated ? checkedInput(body as EPrintInput, await this.subjects.current()) : validateInput(body, await this.subjects.current()));
+    if (!request) {
+      // one round trip for the id, one statement (one transaction) for the row, its revision and its feed entry
+      const record = newRecord(await check(), await this.nextId(), userid);
+      await this.db.pool.query(INSERT_ONE, [rowJson(record), userid, "created"]);
+      return { record, replayed: false };
+    }
+    // with a key, a retry must be answered from the key (an edited body is 422, not
+    // whatever its validation says): claim first, inside the deposit's transaction
+    return this.transaction(async (client) => {
+      const earlier = await this.keys.claim(client, userid, request);
+      if (earlier !== undefined) return { record: EPrintSchema.parse(JSON.parse(earlier)), replayed: true };
+      const record = newRecord(await check(), await this.nextId(client), userid);
+      await client.query(INSERT_ONE, [rowJson(record), userid, "created"]);
+      await this.keys.settle(client, userid, request, JSON.stringify(record));
       return { record, replayed: false };
     });
+  }
+
+  private async nextId(client: Pick<pg.PoolClient, "query"> = this.db.pool): Promise<number> {
+    const { rows } = await client.query("SELECT nextval(pg_get_serial_sequence('eprint', 'eprintid'))::int AS id");
+    return rows[0].id as number;
+  }
+
+  /** `fn` inside one transaction on one connection of the primary pool. */
+  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.db.pool.connect();
+    // a connection lost while the client is checked out is reported here (the pool listens
+    // only to idle clients; unheard, the error would end the process); the statement that
+    // meets it fails, and the pool drops the client when it comes back
+    const lost = () => {};
+    client.on("error", lost);
+    try {
+      await client.query("BEGIN");
+      const out = await fn(client);
+      await client.query("COMMIT");
+      return out;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.off("error", lost);
+      client.release();
+    }
   }
 
   /**
@@ -211,11 +303,8 @@ export class EPrintStore {
    * Replaces an existing record with the same id.
    */
   async putPreserved(record: EPrint, actor: number | null): Promise<void> {
-    await this.db.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`DELETE FROM eprint WHERE eprintid = ${record.eprintid}`;
-      await insertRow(tx, record, "created", actor);
-      await tx.$queryRawUnsafe(ADVANCE_EPRINTID);
-    });
+    EPrintSchema.parse(record);
+    await this.insertBatch([record], actor, { replace: true });
   }
 
   /** `n` fresh eprint ids from the sequence. */
@@ -228,57 +317,46 @@ export class EPrintStore {
   }
 
   /**
-   * Writes many complete records in one transaction with three set-based statements (the
+   * Writes many complete records in one transaction with a few set-based statements (the
    * import path: thousands of records a second). Records with ids that already exist are
    * replaced only when `replace` is set (an import that keeps ids); otherwise the whole
    * batch fails and nothing of it is written.
    */
   async insertBatch(records: EPrint[], actor: number | null, opts: { replace?: boolean } = {}): Promise<void> {
-    if (!records.length) return;
-    const rows = records.map((r) => {
-      const row = rowOf(r);
-      return {
-        ...row,
-        eprintid: r.eprintid,
-        datestamp: row.datestamp && toEprintsTime(row.datestamp),
-        lastmod: toEprintsTime(row.lastmod),
-        status_changed: row.status_changed && toEprintsTime(row.status_changed),
-      };
-    });
-    const client = await this.db.pool.connect();
-    try {
-      await client.query("BEGIN");
-      if (opts.replace) await client.query("DELETE FROM eprint WHERE eprintid = ANY($1::int[])", [records.map((r) => r.eprintid)]);
-      await client.query(
-        `INSERT INTO eprint (eprintid, rev_number, eprint_status, userid, type, title, date, date_year, date_type, ispublished,
-           refereed, id_number, publication, subjects, divisions, datestamp, lastmod, status_changed, data, public_json)
-         SELECT r.eprintid, r.rev_number, r.eprint_status::eprint_status, r.userid, r.type, r.title, r.date, r.date_year, r.date_type,
-           r.ispublished, r.refereed, r.id_number, r.publication,
-           ARRAY(SELECT jsonb_array_elements_text(r.subjects)), ARRAY(SELECT jsonb_array_elements_text(r.divisions)),
-           r.datestamp::timestamp, r.lastmod::timestamp, r.status_changed::timestamp, r.data, r.public_json
-         FROM jsonb_to_recordset($1::jsonb) AS r(eprintid int, rev_number int, eprint_status text, userid int, type text, title text,
-           date text, date_year int, date_type text, ispublished text, refereed boolean, id_number text, publication text,
-           subjects jsonb, divisions jsonb, datestamp text, lastmod text, status_changed text, data jsonb, public_json text)`,
-        [JSON.stringify(rows)],
-      );
-      await client.query(
-        `INSERT INTO eprint_revision (eprintid, rev_number, data, lastmod, actor)
-         SELECT eprintid, rev_number, data, lastmod, $2 FROM eprint WHERE eprintid = ANY($1::int[])`,
-        [records.map((r) => r.eprintid), actor],
-      );
+    await this.insertRows(records.map(storedRow), actor, opts);
+  }
+
+  /**
+   * insertBatch for records already serialised (storedRow): an importer holding thousands
+   * of records between reading and writing them holds their bytes rather than their object
+   * graphs, which the garbage collector would copy again and again.
+   */
+  async insertRows(rows: StoredRow[], actor: number | null, opts: { replace?: boolean } = {}): Promise<void> {
+    if (!rows.length) return;
+    const ids = rows.map((r) => r.eprintid);
+    const parts: Buffer[] = [OPEN_BRACKET];
+    const publics: Buffer[] = [];
+    for (const [i, r] of rows.entries()) {
+      parts.push(i ? COMMA : EMPTY, r.json);
+      publics.push(i ? SEPARATOR : EMPTY, r.public ?? NO_PUBLIC_JSON);
+    }
+    parts.push(CLOSE_BRACKET);
+    const json = Buffer.concat(parts);
+    await this.transaction(async (client) => {
+      if (opts.replace) await client.query("DELETE FROM eprint WHERE eprintid = ANY($1::int[])", [ids]);
+      await client.query("SELECT set_config('vellum.search_documents', 'supplied', true)");
+      await client.query(INSERT_MANY, [json, actor, Buffer.concat(publics)]);
+      await client.query("SELECT set_config('vellum.search_documents', '', true)");
       await client.query(
         `INSERT INTO eprint_change (eprintid, rev_number, action)
-         SELECT eprintid, rev_number, 'created' FROM eprint WHERE eprintid = ANY($1::int[]) ORDER BY eprintid`,
-        [records.map((r) => r.eprintid)],
+         SELECT id, rev, 'created' FROM unnest($1::int[], $2::int[]) AS c(id, rev) ORDER BY id`,
+        [ids, rows.map((r) => r.rev_number)],
       );
-      if (opts.replace) await client.query(ADVANCE_EPRINTID);
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+      if (opts.replace) {
+        await client.query(ADVANCE_LOCK);
+        await client.query(ADVANCE_EPRINTID);
+      }
+    });
   }
 
   async replace(eprintid: number, body: unknown, ifMatch: string | undefined, viewer: Viewer): Promise<EPrint> {
@@ -364,11 +442,13 @@ export class EPrintStore {
         : problems.forbidden(`you may not delete an item in ${current.eprint_status}`);
     }
     if (ifMatch !== undefined) checkIfMatch(ifMatch, current);
-    await this.db.prisma.$transaction(async (tx) => {
-      const n = await tx.$executeRaw`DELETE FROM eprint WHERE eprintid = ${eprintid} AND rev_number = ${current.rev_number}`;
-      if (n === 0) throw problems.preconditionFailed(`eprint ${eprintid} changed while it was being deleted`);
-      await tx.$executeRaw`INSERT INTO eprint_change (eprintid, rev_number, action) VALUES (${eprintid}, ${current.rev_number}, 'deleted')`;
-    });
+    // one statement: the row goes and the feed says so, or neither
+    const { rowCount } = await this.db.pool.query(
+      `WITH d AS (DELETE FROM eprint WHERE eprintid = $1 AND rev_number = $2 RETURNING eprintid, rev_number)
+       INSERT INTO eprint_change (eprintid, rev_number, action) SELECT eprintid, rev_number, 'deleted' FROM d`,
+      [eprintid, current.rev_number],
+    );
+    if (rowCount === 0) throw problems.preconditionFailed(`eprint ${eprintid} changed while it was being deleted`);
   }
 
   async revisions(eprintid: number, viewer: Viewer): Promise<{ rev_number: number; lastmod: string; actor: number | null }[]> {
@@ -404,15 +484,8 @@ export class EPrintStore {
   }
 
   private async commit(record: EPrint, expectedRev: number, action: string, actor: number | null): Promise<void> {
-    await this.db.prisma.$transaction(async (tx) => {
-      const row = rowOf(record);
-      const n = await tx.eprint.updateMany({ where: { eprintid: record.eprintid, rev_number: expectedRev }, data: row });
-      if (n.count === 0) throw problems.preconditionFailed(`eprint ${record.eprintid} was changed by someone else; fetch it again`);
-      await tx.eprint_revision.create({
-        data: { eprintid: record.eprintid, rev_number: record.rev_number, data: record, lastmod: row.lastmod, actor },
-      });
-      await tx.eprint_change.create({ data: { eprintid: record.eprintid, rev_number: record.rev_number, action } });
-    });
+    const { rowCount } = await this.db.pool.query(UPDATE_ONE, [rowJson(record), actor, action, expectedRev]);
+    if (rowCount === 0) throw problems.preconditionFailed(`eprint ${record.eprintid} was changed by someone else; fetch it again`);
   }
 
   /** Search and listing (records/search.ts): filters, full text, sorts, keyset cursors, facets. */
@@ -479,14 +552,94 @@ export function rowOf(r: EPrint) {
   };
 }
 
-type Tx = Parameters<Parameters<Database["prisma"]["$transaction"]>[0]>[0];
+/** An EPrints time as PostgreSQL reads a timestamp: `YYYY-MM-DD hh:mm:ss` (date-only values at midnight). */
+function sqlTime(t: string): string {
+  return toEprintsTime(fromEprintsTime(t));
+}
 
-async function insertRow(tx: Tx, record: EPrint, action: string, actor: number | null): Promise<void> {
-  EPrintSchema.parse(record);
-  const row = rowOf(record);
-  await tx.eprint.create({ data: { eprintid: record.eprintid, ...row } });
-  await tx.eprint_revision.create({
-    data: { eprintid: record.eprintid, rev_number: record.rev_number, data: record, lastmod: row.lastmod, actor },
+/** The typed columns of rowOf, times as text: what jsonb_populate_record(NULL::eprint, …) reads. */
+function columnsOf(r: EPrint) {
+  return {
+    eprintid: r.eprintid,
+    rev_number: r.rev_number,
+    eprint_status: r.eprint_status,
+    userid: r.userid ?? null,
+    type: r.type,
+    title: r.title ?? null,
+    date: r.date ?? null,
+    date_year: r.date ? Number(r.date.slice(0, 4)) : null,
+    date_type: r.date_type ?? null,
+    ispublished: r.ispublished ?? null,
+    refereed: r.refereed ?? null,
+    id_number: r.id_number ?? null,
+    publication: r.publication ?? null,
+    subjects: r.subjects ?? [],
+    divisions: r.divisions ?? [],
+    datestamp: r.datestamp ? sqlTime(r.datestamp) : null,
+    lastmod: sqlTime(r.lastmod),
+    status_changed: r.status_changed ? sqlTime(r.status_changed) : null,
+  };
+}
+
+/** What anonymous readers get for a live record (public_json), serialised once on write. */
+function publicJsonOf(r: EPrint): string | null {
+  return r.eprint_status === "archive" ? JSON.stringify(viewFor({ kind: "anonymous" }, r)) : null;
+}
+
+/** rowOf as one JSON object for jsonb_populate_record(NULL::eprint, …): the single-record statements' $1. */
+export function rowJson(r: EPrint): string {
+  return JSON.stringify({ ...columnsOf(r), data: r, public_json: publicJsonOf(r) });
+}
+
+/**
+ * A record ready for insertRows: its id and revision, its columns and `data` as one JSON
+ * object, and public_json, as UTF-8 bytes. Bytes live outside the JavaScript heap (the
+ * garbage collector neither scans nor copies them) and go to PostgreSQL as they are;
+ * public_json travels apart from the JSON so it is not escaped into a JSON string and
+ * parsed out of one again.
+ */
+export interface StoredRow {
+  eprintid: number;
+  rev_number: number;
+  json: Buffer;
+  public: Buffer | null;
+}
+
+export function storedRow(r: EPrint): StoredRow {
+  const columns = JSON.stringify(columnsOf(r));
+  const publicJson = publicJsonOf(r);
+  return {
+    eprintid: r.eprintid,
+    rev_number: r.rev_number,
+    json: Buffer.from(`${columns.slice(0, -1)},"data":${JSON.stringify(r)}}`, "utf8"),
+    public: publicJson === null ? null : Buffer.from(publicJson, "utf8"),
+  };
+}
+
+const OPEN_BRACKET = Buffer.from("[");
+const CLOSE_BRACKET = Buffer.from("]");
+const COMMA = Buffer.from(",");
+const EMPTY = Buffer.alloc(0);
+/**
+ * public_json of many rows in one text: JSON.stringify escapes every control character, so
+ * U+001E never occurs in JSON text and can separate them; "-" (never JSON) stands for none.
+ */
+const SEPARATOR = Buffer.from("\u001e");
+const NO_PUBLIC_JSON = Buffer.from("-");
+
+/** A new deposit: the depositor's metadata and what the system sets. */
+function newRecord(input: EPrintInput, id: number, userid: number): EPrint {
+  const now = toEprintsTime(nowSeconds());
+  return ordered({
+    ...input,
+    eprintid: id,
+    rev_number: 1,
+    eprint_status: "inbox",
+    userid,
+    dir: eprintDir(id),
+    lastmod: now,
+    status_changed: now,
+    metadata_visibility: input.metadata_visibility ?? "show",
+    full_text_status: input.full_text_status ?? "none",
   });
-  await tx.eprint_change.create({ data: { eprintid: record.eprintid, rev_number: record.rev_number, action } });
 }

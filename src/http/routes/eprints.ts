@@ -41,7 +41,8 @@ export function eprintRoutes(app: FastifyInstance, { services }: { services: Ser
     async (req, reply) => {
       const key = idempotencyKeyOf(req.headers["idempotency-key"]);
       const request = key === undefined ? undefined : { key, fingerprint: fingerprintOf("POST", "/api/eprints", req.body) };
-      const { record, replayed } = await store.createOnce(req.body, req.viewer, request);
+      // the route's schema has parsed the body (EPrintInputSchema): the store need not parse it again
+      const { record, replayed } = await store.createOnce(req.body, req.viewer, request, { validated: true });
       if (replayed) reply.header("idempotent-replayed", "true");
       return withRecordHeaders(reply.status(201).header("location", `/api/eprints/${record.eprintid}`), record).send(record);
     },
