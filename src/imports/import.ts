@@ -13,8 +13,9 @@ import { isAdmin, isStaff, useridOf, type Viewer } from "../accounts/viewer.js";
 import { problems, type FieldProblem } from "../errors.js";
 import { eprintFromNode, readEp3Xml, subjectFromNode, userFromNode, type ReadItem, XmlInputError } from "../formats/ep3-reader.js";
 import { eprintDir } from "../records/fields.js";
-import { EPrintInputSchema, EPrintSchema, identifierIssues, type EPrint } from "../records/schema.js";
-import { ordered, subjectProblems, zodProblems } from "../records/store.js";
+import { z } from "zod";
+import { identifierIssues, metadataShape, systemShape, type EPrint } from "../records/schema.js";
+import { storedRow, subjectProblems, zodProblems, type StoredRow } from "../records/store.js";
 import type { Subject } from "../records/subjects.js";
 import { nowSeconds, toEprintsTime } from "../records/time.js";
 import type { Services } from "../services.js";
@@ -69,7 +70,19 @@ const MAX_SUBJECTS = 100_000;
 /** Warnings past MAX_WARNINGS, counted per report. */
 const warningsOmitted = new WeakMap<ImportReport, number>();
 
-const SYSTEM_KEYS = ["eprintid", "rev_number", "eprint_status", "userid", "importid", "dir", "datestamp", "lastmod", "status_changed", "item_issues_count", "sword_depositor"];
+const SYSTEM_KEYS = new Set(Object.keys(systemShape));
+
+/**
+ * A record is checked in two parts, each once: its metadata (the deposit schema without the
+ * identifier checks, which are warnings on import) and the system fields (made here, or read
+ * from the file with preserve=ids). Together they are EPrintSchema, and the parsed parts,
+ * system fields first, are the record EPrintSchema.parse would give.
+ */
+const MetadataSchema = z.strictObject(metadataShape);
+const SystemSchema = z.strictObject(systemShape);
+
+/** Batches written at once: the next batch is read and checked while the database writes these. */
+const WRITES_IN_FLIGHT = 2;
 
 export class Importer {
   constructor(private readonly services: Services) {}
@@ -134,69 +147,102 @@ export class Importer {
     if (opts.preserveIds && !isAdmin(viewer)) throw problems.forbidden("only admins may import with preserve=ids");
     const batchSize = opts.batchSize ?? 500;
     const tree = await this.services.subjects.current();
-    let batch: { record: EPrint; position: number; line?: number }[] = [];
+    // with preserve=ids a record's id is known at once and it waits as its row (one string);
+    // otherwise its id comes when the batch is written
+    type Pending = { record?: EPrint; row?: StoredRow; position: number; line?: number };
+    let batch: Pending[] = [];
     let batchChars = 0;
     let seen = 0;
     const progress = () => opts.onProgress?.({ records: seen, created: report.created.length, failed: report.failed.length });
 
-    const flush = async () => {
-      if (!batch.length) return;
-      const records = batch.map((b) => b.record);
+    // Batches are written while the next ones are read and checked (on two cores the parser
+    // and the database work side by side), at most WRITES_IN_FLIGHT at once, and their
+    // outcomes are reported in the order of the file. With preserve=ids a batch that shares
+    // an id with one still being written waits for it, so the later record still wins.
+    type Outcome = { created: number[]; failed: RecordProblem[] };
+    const inFlight: { outcome: Promise<Outcome>; ids: Set<number> }[] = [];
+    const settleOldest = async () => {
+      const out = await inFlight.shift()!.outcome;
+      report.created.push(...out.created);
+      report.failed.push(...out.failed);
+      progress();
+    };
+    const write = async (batch: Pending[]) => {
       if (!opts.preserveIds) {
-        const ids = await this.services.eprints.allocateIds(records.length);
-        records.forEach((r, i) => {
-          r.eprintid = ids[i]!;
-          r.dir = eprintDir(ids[i]!);
+        const ids = await this.services.eprints.allocateIds(batch.length);
+        batch.forEach((b, i) => {
+          b.record!.eprintid = ids[i]!;
+          b.record!.dir = eprintDir(ids[i]!);
         });
       }
+      const rows = batch.map((b) => b.row ?? storedRow(b.record!));
       try {
-        await this.services.eprints.insertBatch(records, actor, { replace: opts.preserveIds });
-        report.created.push(...records.map((r) => r.eprintid));
+        await this.services.eprints.insertRows(rows, actor, { replace: opts.preserveIds });
+        return { created: rows.map((r) => r.eprintid), failed: [] as RecordProblem[] };
       } catch {
         // isolate the record the database refused; the rest still commit
-        for (const [i, r] of records.entries()) {
+        const created: number[] = [];
+        const failed: RecordProblem[] = [];
+        for (const [i, r] of rows.entries()) {
           try {
-            await this.services.eprints.insertBatch([r], actor, { replace: opts.preserveIds });
-            report.created.push(r.eprintid);
+            await this.services.eprints.insertRows([r], actor, { replace: opts.preserveIds });
+            created.push(r.eprintid);
           } catch (e) {
-            report.failed.push({ position: batch[i]!.position, line: batch[i]!.line, eprintid: r.eprintid, errors: [{ field: "(record)", message: `not stored: ${(e as Error).message}` }] });
+            failed.push({ position: batch[i]!.position, line: batch[i]!.line, eprintid: r.eprintid, errors: [{ field: "(record)", message: `not stored: ${(e as Error).message}` }] });
           }
         }
+        return { created, failed };
       }
+    };
+    const flush = async () => {
+      if (!batch.length) return;
+      const ids = new Set(batch.map((b) => (b.row ?? b.record!).eprintid));
+      if (opts.preserveIds && inFlight.some((w) => [...ids].some((id) => w.ids.has(id)))) while (inFlight.length) await settleOldest();
+      while (inFlight.length >= WRITES_IN_FLIGHT) await settleOldest();
+      const outcome = write(batch);
+      // its failure is taken up when its turn comes (settleOldest), not reported as unhandled before
+      outcome.catch(() => {});
+      inFlight.push({ outcome, ids });
       batch = [];
       batchChars = 0;
-      progress();
     };
 
     const now = toEprintsTime(nowSeconds());
-    for await (const c of candidates) {
-      seen++;
-      if ("__user" in c.data) {
-        if (!isAdmin(viewer)) throw problems.forbidden("only admins may import users");
-        const u = c.data.__user as ReturnType<typeof import("../formats/ep3-reader.js").userFromNode>;
-        try {
-          const created = await this.services.accounts.createUser(
-            { username: u.username, usertype: (["user", "editor", "admin"].includes(u.usertype) ? u.usertype : "user") as "user", email: u.email, name: u.name as never, dept: u.dept, org: u.org },
-            opts.preserveIds ? u.userid : undefined,
-          );
-          report.imported.push(created.userid);
-        } catch (e) {
-          report.failed.push({ position: c.position, line: c.line, errors: [{ field: "username", message: (e as Error).message }] });
+    try {
+      for await (const c of candidates) {
+        seen++;
+        if ("__user" in c.data) {
+          if (!isAdmin(viewer)) throw problems.forbidden("only admins may import users");
+          const u = c.data.__user as ReturnType<typeof import("../formats/ep3-reader.js").userFromNode>;
+          try {
+            const created = await this.services.accounts.createUser(
+              { username: u.username, usertype: (["user", "editor", "admin"].includes(u.usertype) ? u.usertype : "user") as "user", email: u.email, name: u.name as never, dept: u.dept, org: u.org },
+              opts.preserveIds ? u.userid : undefined,
+            );
+            report.imported.push(created.userid);
+          } catch (e) {
+            report.failed.push({ position: c.position, line: c.line, errors: [{ field: "username", message: (e as Error).message }] });
+          }
+          continue;
         }
-        continue;
+        const record = this.check(c, opts, actor, now, tree, report);
+        if (record) {
+          batch.push(opts.preserveIds ? { row: storedRow(record), position: c.position, line: c.line } : { record, position: c.position, line: c.line });
+          batchChars += c.chars ?? 0;
+        }
+        if (batch.length >= batchSize || batchChars >= MAX_BATCH_CHARS) await flush();
+        if (report.failed.length >= MAX_FAILED) {
+          report.aborted = { position: c.position, line: c.line, message: `${MAX_FAILED} records failed: the import stopped at record ${c.position}; the records before it that passed are kept` };
+          break;
+        }
       }
-      const record = this.check(c, opts, actor, now, tree, report);
-      if (record) {
-        batch.push({ record, position: c.position, line: c.line });
-        batchChars += c.chars ?? 0;
-      }
-      if (batch.length >= batchSize || batchChars >= MAX_BATCH_CHARS) await flush();
-      if (report.failed.length >= MAX_FAILED) {
-        report.aborted = { position: c.position, line: c.line, message: `${MAX_FAILED} records failed: the import stopped at record ${c.position}; the records before it that passed are kept` };
-        break;
-      }
+      await flush();
+      while (inFlight.length) await settleOldest();
+    } finally {
+      // nothing is left running when the import answers, whatever stopped it
+      await Promise.allSettled(inFlight.map((w) => w.outcome));
     }
-    await flush();
+    report.failed.sort((a, b) => a.position - b.position);
     if (warningsOmitted.get(report)) {
       report.warnings.push({ position: seen, errors: [{ field: "(import)", message: `${warningsOmitted.get(report)} more records had warnings; they are not listed` }] });
     }
@@ -220,37 +266,40 @@ export class Importer {
     if (c.issues.length) return fail(c.issues);
     const metadata: Record<string, unknown> = {};
     const system: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(c.data)) (SYSTEM_KEYS.includes(k) ? system : metadata)[k] = v;
-    const parsed = EPrintInputSchema.safeParse(metadata);
-    // identifier checksums are warnings on import: real repositories hold such values
-    const structural = parsed.success ? [] : zodProblems(parsed.error).filter((p) => !identifierIssues(metadata as never).some((i) => fieldMatches(i.path, p.field)));
-    if (structural.length) return fail(structural);
-    const warnings = [...identifierIssues(metadata as never).map((i) => ({ field: pathString(i.path), message: i.message })), ...subjectProblems(metadata as never, tree)];
-    if (warnings.length) {
+    for (const k in c.data) (SYSTEM_KEYS.has(k) ? system : metadata)[k] = c.data[k];
+    const identifiers = identifierIssues(metadata as never);
+    metadata.metadata_visibility ??= "show";
+    metadata.full_text_status ??= "none";
+    const parsed = MetadataSchema.safeParse(metadata);
+    const warn = () => {
+      const warnings = [...identifiers.map((i) => ({ field: pathString(i.path), message: i.message })), ...subjectProblems(metadata as never, tree)];
+      if (!warnings.length) return;
       if (report.warnings.length < MAX_WARNINGS) report.warnings.push({ position: c.position, line: c.line, eprintid: system.eprintid as number | undefined, errors: warnings });
       else warningsOmitted.set(report, (warningsOmitted.get(report) ?? 0) + 1);
+    };
+    if (!parsed.success) {
+      // identifier checksums are warnings on import (real repositories hold such values): a
+      // record fails on the rest first, and on a malformed identifier only when that is all
+      const all = zodProblems(parsed.error);
+      const structural = all.filter((p) => !identifiers.some((i) => fieldMatches(i.path, p.field)));
+      if (structural.length) return fail(structural);
+      warn();
+      return fail(all);
     }
+    warn();
 
-    let record: Record<string, unknown>;
+    let fields: Record<string, unknown>;
     if (opts.preserveIds) {
       const id = system.eprintid;
       if (typeof id !== "number" || id < 1) return fail([{ field: "eprintid", message: "preserve=ids needs an eprintid on every record" }]);
-      record = {
-        ...metadata,
-        rev_number: 1,
-        eprint_status: "archive",
-        lastmod: now,
-        ...system,
-        dir: eprintDir(id),
-      };
+      fields = { rev_number: 1, eprint_status: "archive", lastmod: now, ...system, dir: eprintDir(id) };
     } else {
       // the real id is allocated when the batch is written
-      record = { ...metadata, eprintid: 1, rev_number: 1, eprint_status: "inbox", userid: actor, dir: "", lastmod: now, status_changed: now };
+      fields = { eprintid: 1, rev_number: 1, eprint_status: "inbox", userid: actor, dir: "", lastmod: now, status_changed: now };
     }
-    record.metadata_visibility ??= "show";
-    record.full_text_status ??= "none";
-    const full = EPrintSchema.safeParse(ordered(record));
-    return full.success ? full.data : fail(zodProblems(full.error));
+    const sys = SystemSchema.safeParse(fields);
+    if (!sys.success) return fail(zodProblems(sys.error));
+    return { ...sys.data, ...parsed.data } as EPrint;
   }
 }
 
