@@ -190,8 +190,8 @@ function stripBom(s: string): string {
  * and a digest of the bytes, so a change of anything else that shapes the output (the
  * viewer's rights, subject names, settings, a JSONP callback) changes it too.
  */
-export function representationTag(r: Pick<EPrint, "eprintid" | "rev_number">, variant: string, body: string): string {
-  const digest = createHash("sha256").update(body, "utf8").digest("base64url").slice(0, 16);
+export function representationTag(r: Pick<EPrint, "eprintid" | "rev_number">, variant: string, body: string | Buffer): string {
+  const digest = (typeof body === "string" ? createHash("sha256").update(body, "utf8") : createHash("sha256").update(body)).digest("base64url").slice(0, 16);
   return `"${r.eprintid}-${r.rev_number}-${variant}-${digest}"`;
 }
 

@@ -38,12 +38,15 @@ export function isNotModified(req: FastifyRequest, tag: string, lastmod: Date): 
 }
 
 export function sendRepresentation(req: FastifyRequest, reply: FastifyReply, rep: Representation): FastifyReply {
-  const tag = representationTag(rep.record, rep.variant, rep.body);
+  // encoded once: the digest and the response use the same bytes (a string would be encoded
+  // for the digest, measured for Content-Length and encoded again to be written)
+  const body = Buffer.from(rep.body, "utf8");
+  const tag = representationTag(rep.record, rep.variant, body);
   const lastmod = fromEprintsTime(rep.record.lastmod);
   reply.header("etag", tag).header("last-modified", httpDate(lastmod)).header("vary", [...(rep.vary ?? []), "Authorization"].join(", "));
   // what an authenticated caller sees may include what the public may not
   if (req.viewer.kind !== "anonymous") reply.header("cache-control", "private");
   for (const [k, v] of Object.entries(rep.headers ?? {})) reply.header(k, v);
   if (isNotModified(req, tag, lastmod)) return reply.status(304).send();
-  return reply.status(200).header("content-type", rep.mediaType).send(rep.body);
+  return reply.status(200).header("content-type", rep.mediaType).send(body);
 }
